@@ -1,0 +1,41 @@
+# leadkit: `make demo` runs the main job on examples/, `make test` runs every check CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+OUT := out
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/leadkit import examples/exports --map examples/maps/bought_base.yaml \
+	  | $(BIN)/leadkit clean - -o $(OUT)/leads_clean.csv
+	$(BIN)/leadkit dedupe $(OUT)/leads_clean.csv -o $(OUT)/companies.xlsx \
+	  --clusters $(OUT)/clusters.csv --review $(OUT)/review.csv
+	@echo
+	@echo "Cleaned leads:      $(OUT)/leads_clean.csv"
+	@echo "One row a company:  $(OUT)/companies.xlsx"
+	@echo "Why records merged: $(OUT)/clusters.csv"
+	@echo "To check by hand:   $(OUT)/review.csv"
+
+lint: $(STAMP)
+	$(BIN)/ruff check leadkit tests benchmarks examples
+	$(BIN)/ruff format --check leadkit tests benchmarks examples
+	$(BIN)/mypy leadkit
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_phones.py --n 1000000
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,173 @@
+"""Write the example exports in examples/exports/ (run once; the files are committed).
+
+Each file imitates a real source in its real shape: encodings, separators, title rows, notes sheets,
+phones in every form analysts meet. The same firms recur across files, as they do in real bases.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import xlsxwriter
+
+HERE = Path(__file__).resolve().parent / "exports"
+
+
+def two_gis_parser() -> None:
+    """2GIS parser export: UTF-8 with BOM, comma, Телефон 1..N, a quoted description with commas and a newline."""
+    rows = [
+        ["Наименование", "Описание", "Рубрики", "Адрес", "Почтовый индекс", "Город", "Регион", "Страна",
+         "Телефон 1", "Телефон 2", "Телефон 3", "E-mail 1", "Веб-сайт 1", "Широта", "Долгота", "2GIS URL"],
+        ["Ромашка, цветочный салон", "Доставка цветов, букеты\nи композиции", "Цветы; Доставка цветов",
+         "Тверская улица, 12", "125009", "Москва", "Москва", "Россия", "84951234567", "89161234567 (Ольга)", "",
+         "info@romashka-flowers.ru", "http://www.romashka-flowers.ru/", "55.7601", "37.6087",
+         "https://2gis.ru/moscow/firm/70000001000001"],
+        ["Вектор, ООО", "Грузоперевозки", "Грузоперевозки", "Варшавское шоссе, 1 ст6", "117105", "Москва",
+         "Москва", "Россия", "84957771122", "84957771100 (ресепшн БЦ)", "", "", "vektor-gruz.ru", "55.70", "37.62",
+         "https://2gis.ru/moscow/firm/70000001000002"],
+        ["Вектор-М", "Металлопрокат", "Металлопрокат", "Варшавское шоссе, 1 ст6", "117105", "Москва", "Москва",
+         "Россия", "84957771100 (ресепшн БЦ)", "84959990011", "", "sales@vektor-m.ru", "", "55.70", "37.62",
+         "https://2gis.ru/moscow/firm/70000001000003"],
+        ["Бухгалтерия Плюс", "Бухгалтерские услуги", "Бухгалтерские услуги", "Варшавское шоссе, 1 ст6",
+         "117105", "Москва", "Москва", "Россия", "84957771100 (ресепшн БЦ)", "", "", "buh-plus@mail.ru", "",
+         "55.70", "37.62", "https://2gis.ru/moscow/firm/70000001000004"],
+        ["Автосервис на Ленина", "Ремонт, шиномонтаж", "Автосервисы", "улица Ленина, 5", "141014", "Мытищи",
+         "Московская область", "Россия", "8 (495) 586-12-34 доб. 12", "нет", "", "", "", "55.91", "37.73",
+         "https://2gis.ru/moscow/firm/70000001000005"],
+        ["ИП Соколова Анна Петровна", "Маникюр", "Ногтевые студии", "Профсоюзная, 3", "117292", "Москва",
+         "Москва", "Россия", "89031112233", "", "", "sokolova.nails@yandex.ru", "", "55.68", "37.56",
+         "https://2gis.ru/moscow/firm/70000001000006"],
+        ["Кофейня Зёрна", "", "Кофейни", "Мясницкая, 20", "101000", "Москва", "Москва", "Россия",
+         "+7 (495) 123-45-00", "", "", "", "zerna-coffee.ru", "55.76", "37.63",
+         "https://2gis.ru/moscow/firm/70000001000007"],
+    ]
+    text = "\n".join(",".join(_quote(c) for c in row) for row in rows) + "\n"
+    (HERE / "moscow").mkdir(parents=True, exist_ok=True)
+    (HERE / "moscow" / "2gis_moscow.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+
+
+def two_gis_desktop() -> None:
+    """Older 2GIS desktop converter: cp1251, ';', all phones in one cell joined by ','."""
+    rows = [
+        ["Название организации", "Раздел", "Подраздел", "Рубрика", "Телефоны", "Факсы", "Email", "Сайт",
+         "Город", "Адрес"],
+        ["ООО «Татнефтесервис»", "Промышленность", "Нефтегаз", "Нефтесервис",
+         "8 (843) 231-00-01, 8 (843) 231-00-02", "8 (843) 231-00-09", "office@tatns.ru", "www.tatns.ru",
+         "г. Казань", "ул. Баумана, 10"],
+        ["Ёлочка, детский сад", "Образование", "Детские сады", "Детские сады", "8 (843) 555-66-77", "",
+         "", "", "г. Казань", "ул. Пушкина, 1"],
+        ["OOO \"Pомашка\"", "Торговля", "Цветы", "Цветы", "+7 (843) 200-30-40 / 8 917 123 45 67", "", "",
+         "", "Казань", "ул. Кремлёвская, 2"],
+        ["Шиномонтаж 24", "Авто", "Шиномонтаж", "Шиномонтаж", "уточнить", "", "", "", "Казань",
+         "пр. Победы, 100"],
+        ["Алматы Трейд ТОО", "Торговля", "Опт", "Оптовая торговля", "8 (701) 123-45-67, 8 (727) 250-00-00",
+         "", "info@almatytrade.kz", "almatytrade.kz", "Алматы", "пр. Абая, 15"],
+    ]
+    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    (HERE / "2gis_desktop_kazan.csv").write_bytes(text.encode("cp1251"))
+
+
+def google_maps() -> None:
+    """Google Maps scraper: UTF-8, comma, national-format phones, e-mails joined by ', '."""
+    header = ["input_id", "link", "title", "category", "address", "open_hours", "website", "phone",
+              "plus_code", "review_count", "review_rating", "latitude", "longitude", "cid", "status",
+              "emails"]
+    rows = [
+        ["1", "https://maps.google.com/?cid=111", "Ромашка", "Магазин цветов",
+         "Тверская ул., 12, Москва, 125009", "{}", "https://romashka-flowers.ru/", "8 (495) 123-45-67",
+         "", "134", "4.8", "55.7601", "37.6087", "111", "", "info@romashka-flowers.ru, zakaz@romashka-flowers.ru"],
+        ["1", "https://maps.google.com/?cid=222", "Кофейня «Зерна»", "Кофейня", "Мясницкая ул., 20, Москва",
+         "{}", "", "8 (495) 123-45-00", "", "58", "4.6", "55.76", "37.63", "222", "", ""],
+        ["2", "https://maps.google.com/?cid=333", "Невский Пекарь", "Пекарня",
+         "Невский пр., 100, Санкт-Петербург, 191025", "{}", "", "8 (812) 333-22-11", "", "12", "4.1",
+         "59.93", "30.36", "333", "", "=HYPERLINK(\"http://example.invalid\")"],
+        ["2", "https://maps.google.com/?cid=444", "Балтийский Вектор", "Грузоперевозки",
+         "Лиговский пр., 50, Санкт-Петербург", "{}", "baltvektor.ru", "8 (812) 600-70-80", "", "3",
+         "3.9", "59.92", "30.35", "444", "", ""],
+    ]
+    text = "\n".join(",".join(_quote(c) for c in row) for row in [header, *rows]) + "\n"
+    (HERE / "google_maps_spb.csv").write_text(text, encoding="utf-8")
+
+
+def yandex_maps() -> None:
+    """Yandex Maps export in XLSX: a title block above the header, phones one per line, a notes sheet."""
+    workbook = xlsxwriter.Workbook(str(HERE / "yandex_maps.xlsx"))
+    sheet = workbook.add_worksheet("Организации")
+    sheet.write(0, 0, "Выгрузка из Яндекс Карт")
+    sheet.write(1, 0, "Запрос: цветы Москва, дата: 12.11.2026")
+    header = ["Название", "Адрес", "Телефон(ы)", "Сайт", "Категория", "Рейтинг"]
+    sheet.write_row(3, 0, header)
+    rows = [
+        ["Цветочный салон «Ромашка»", "Москва, Тверская улица, 12", "+7 (495) 123-45-67\n+7 (916) 123-45-67",
+         "romashka-flowers.ru", "Магазин цветов", 4.8],
+        ["Флора", "Москва, Арбат, 7", "+7 (495) 765-43-21", "", "Магазин цветов", 4.2],
+        ["Зёрна", "Москва, Мясницкая улица, 20", "+7 (495) 123-45-00", "zerna-coffee.ru", "Кофейня", 4.6],
+    ]
+    for i, row in enumerate(rows, start=4):
+        sheet.write_row(i, 0, row)
+    sheet.write(8, 0, "Вектор")
+    sheet.write_number(8, 2, 84957771122)  # a phone stored as a number by the exporter
+    sheet.write(8, 1, "Москва, Варшавское шоссе, 1с6")
+    notes = workbook.add_worksheet("Примечания")
+    notes.write(0, 0, "Данные выгружены вручную, телефоны не проверялись.")
+    workbook.close()
+
+
+def legal_directory() -> None:
+    """Legal-entity directory in XLSX: long-form names, INN as numbers and as text with a leading zero."""
+    workbook = xlsxwriter.Workbook(str(HERE / "kontur_directory.xlsx"))
+    sheet = workbook.add_worksheet("Компании")
+    header = ["Полное наименование", "ИНН", "ОГРН", "Регион", "Адрес", "Телефон", "E-mail", "Руководитель"]
+    sheet.write_row(0, 0, header)
+    rows = [
+        ['Общество с ограниченной ответственностью "Ромашка"', 7704123450, 1027700132195, "г. Москва",
+         "125009, г. Москва, ул. Тверская, д. 12", "+74951234567", "info@romashka-flowers.ru",
+         "Иванова Мария Сергеевна"],
+        ['Общество с ограниченной ответственностью "Вектор"', 7726123453, 1157746123457, "г. Москва",
+         "117105, г. Москва, Варшавское ш., д. 1, стр. 6", "8 (495) 777-11-22", "", "Петров Олег Ильич"],
+        ['Общество с ограниченной ответственностью "Вектор"', 5003123458, 1195081012345,
+         "Московская область", "142718, Московская обл., пос. Развилка, д. 3", "8 (495) 444-55-66", "",
+         "Сидоров Павел Андреевич"],
+        ["Индивидуальный предприниматель Соколова Анна Петровна", "771234567859", 304500116000180,
+         "г. Москва", "г. Москва", "8-903-111-22-33", "", "Соколова Анна Петровна"],
+        ['Акционерное общество "Татнефтесервис"', "0278123453", 1020202345679, "Республика Татарстан",
+         "420111, г. Казань, ул. Баумана, д. 10", "", "office@tatns.ru", "Хабибуллин Ринат Маратович"],
+    ]
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            if isinstance(value, int):
+                sheet.write_number(i, j, value)
+            else:
+                sheet.write_string(i, j, value)
+    workbook.close()
+
+
+def bought_base() -> None:
+    """A bought base saved as Excel 'Unicode text': UTF-16 LE with BOM, tab-separated, odd headers."""
+    rows = [
+        ["Org", "Tel1", "Tel2", "Town", "Comment"],
+        ["ООО Ромашка", "8-495-123-45-67", "", "Москва", "клиент конкурента"],
+        ["Вектор ООО", "7 495 777 11 22", "8 495 777 11 00", "Москва", ""],
+        ["ЗАО «Стройинвест»", "+7 (000) 000-00-00", "123-45-67", "Екатеринбург", "номера старые"],
+        ["Стройинвест", "8 (343) 300-40-50", "", "Екатеринбург", ""],
+        ["Невский пекарь", "8 812 333 22 11", "", "СПб", "звонить после 12"],
+    ]
+    text = "\r\n".join("\t".join(row) for row in rows) + "\r\n"
+    (HERE / "bought_base.txt").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+
+
+def _quote(cell: str, separator: str = ",") -> str:
+    if any(ch in cell for ch in (separator, '"', "\n", "\r")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+if __name__ == "__main__":
+    HERE.mkdir(exist_ok=True)
+    two_gis_parser()
+    two_gis_desktop()
+    google_maps()
+    yandex_maps()
+    legal_directory()
+    bought_base()

@@ -1,0 +1,281 @@
+"""The ``leadkit`` command line: parse options, call one library function, write the output.
+
+Data goes to stdout, messages to stderr. Bad input or configuration exits 1 with one line naming the file
+(and row and column where known); Typer's own usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from leadkit import __version__
+from leadkit.errors import LeadkitError, StoreLockedError
+
+app = typer.Typer(
+    name="leadkit",
+    help="Turn messy lead lists into a clean, deduplicated, callable client base.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _check_region(value: str) -> str:
+    import phonenumbers
+
+    region = value.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise typer.BadParameter(f"{value!r} is not a region code such as RU, KZ, BY, US")
+    return region
+
+
+# Options shared by several commands, declared once.
+Output = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output file; the format follows the extension (.csv .tsv .xlsx .parquet .jsonl). "
+        "'-' or none: CSV on stdout.",
+    ),
+]
+Excel = Annotated[
+    bool,
+    typer.Option("--excel", help="CSV for a spreadsheet: UTF-8 with BOM and ';' as separator."),
+]
+Region = Annotated[
+    str,
+    typer.Option(
+        "--region",
+        help="Country whose national format phones without a country code are in (ISO code).",
+        callback=_check_region,
+    ),
+]
+InputTable = Annotated[
+    str,
+    typer.Argument(
+        help="A table written by leadkit (any output format), an export, or '-' for CSV on stdin."
+    ),
+]
+
+
+def _say(message: str) -> None:
+    typer.echo(f"leadkit: {message}", err=True)
+
+
+def _command(func: F) -> F:
+    """Turn library errors into exit code 1 (75 for a locked store) and one line on stderr."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StoreLockedError as exc:
+            _say(str(exc))
+            raise typer.Exit(75) from None
+        except LeadkitError as exc:
+            _say(str(exc))
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            _say("interrupted; no output was written")
+            raise typer.Exit(130) from None
+        except MemoryError:
+            _say("out of memory; split the input or write .parquet")
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("LEADKIT_DEBUG"):
+                raise
+            _say(f"internal error: {type(exc).__name__}: {exc} (set LEADKIT_DEBUG=1 for details)")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _file_progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar over files on a terminal's stderr; nothing when stderr is a pipe or a file."""
+    if not sys.stderr.isatty() or total < 2:
+        yield lambda _name: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        transient=True,
+        console=None,
+    ) as progress:
+        task = progress.add_task("", total=total)
+        first = True
+
+        def advance(name: str) -> None:
+            nonlocal first
+            if not first:
+                progress.advance(task)
+            first = False
+            progress.update(task, description=name)
+
+        yield advance
+
+
+@app.command("import")
+@_command
+def import_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Export files and folders (searched recursively, in sorted order); '-' for stdin."
+        ),
+    ],
+    output: Output = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", "-m", help="YAML column map for files the synonyms do not cover (repeatable)."
+        ),
+    ] = None,
+    region: Region = "RU",
+    excel: Excel = False,
+    skip_bad: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad", help="Import the other files when one cannot be read (it is reported)."
+        ),
+    ] = False,
+) -> None:
+    """Read CSV/TSV/TXT/XLSX exports into one lead table."""
+    from leadkit.config import load_maps
+    from leadkit.io.read import find_inputs, import_leads
+    from leadkit.io.write import write_table
+
+    source_maps = load_maps(maps or [])
+    inputs, _ = find_inputs(paths)
+    with _file_progress(len(inputs)) as advance:
+        result = import_leads(
+            paths, source_maps, skip_bad=skip_bad, on_file=lambda f: advance(f.source)
+        )
+    for warning in result.warnings:
+        _say(f"warning: {warning}")
+    write_table(result.leads, output, excel=excel)
+    _say(f"imported {result.leads.height} leads from {len(inputs)} file(s)")
+
+
+@app.command("clean")
+@_command
+def clean_command(
+    table: InputTable,
+    output: Output = None,
+    region: Region = "RU",
+    excel: Excel = False,
+) -> None:
+    """Normalize phones (E.164), company names, INN/OGRN, e-mails, websites and cities."""
+    from leadkit.io.read import read_table
+    from leadkit.io.write import write_table
+    from leadkit.normalize import clean_leads
+
+    leads = clean_leads(read_table(table), region=region)
+    write_table(leads, output, excel=excel)
+    with_phone = leads.get_column("phone").is_not_null().sum()
+    _say(f"cleaned {leads.height} leads, {with_phone} with a valid phone")
+
+
+@app.command("dedupe")
+@_command
+def dedupe_command(
+    table: InputTable,
+    output: Output = None,
+    clusters: Annotated[
+        str | None,
+        typer.Option(
+            "--clusters", help="Also write every record with its cluster_id and match_reason."
+        ),
+    ] = None,
+    threshold: Annotated[
+        int | None,
+        typer.Option(
+            "--threshold",
+            min=50,
+            max=100,
+            help="Name similarity (50-100) that a fuzzy name match needs; higher merges less.",
+        ),
+    ] = None,
+    review: Annotated[
+        str | None,
+        typer.Option(
+            "--review", help="Write the clusters merged on weak evidence, for a person to check."
+        ),
+    ] = None,
+    not_duplicates: Annotated[
+        str | None,
+        typer.Option(
+            "--not-duplicates",
+            help="Table of lead_id pairs (lead_id_a, lead_id_b) a person marked as different companies.",
+        ),
+    ] = None,
+    region: Region = "RU",
+    excel: Excel = False,
+) -> None:
+    """Group the records of one company and write one merged row per company."""
+    from leadkit import columns as C
+    from leadkit.dedupe import DEFAULT_THRESHOLD, dedupe_leads
+    from leadkit.io.read import read_plain, read_table
+    from leadkit.io.write import write_table
+    from leadkit.normalize import clean_leads
+
+    leads = read_table(table)
+    if C.COMPANY_KEY not in leads.columns:
+        _say("the input is not cleaned yet: cleaning it first")
+        leads = clean_leads(leads, region=region)
+    pairs = None
+    if not_duplicates is not None:
+        pairs = read_plain(not_duplicates)
+        missing = {"lead_id_a", "lead_id_b"} - set(pairs.columns)
+        if missing:
+            raise LeadkitError("needs columns lead_id_a and lead_id_b", file=not_duplicates)
+    result = dedupe_leads(
+        leads, threshold=DEFAULT_THRESHOLD if threshold is None else threshold, not_duplicates=pairs
+    )
+    if clusters is not None:
+        write_table(result.clusters, clusters, excel=excel)
+    if review is not None:
+        write_table(result.review, review, excel=excel)
+    write_table(result.merged, output, excel=excel)
+    _say(f"{leads.height} records → {result.merged.height} companies")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"leadkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """leadkit: import, clean and deduplicate lead lists from business directories and map services."""
+
+
+def main() -> None:
+    """Entry point of the ``leadkit`` console script."""
+    if hasattr(signal, "SIGPIPE"):
+        # `leadkit … | head` ends quietly instead of with a BrokenPipeError.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app()

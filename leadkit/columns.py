@@ -1,0 +1,96 @@
+"""The canonical column names of a lead table, in the contract's order, in one place.
+
+Header synonyms live in ``leadkit/data/synonyms.yaml``; this module only names columns and orders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+LEAD_ID = "lead_id"
+SOURCE = "source"
+SOURCE_SHEET = "source_sheet"
+SOURCE_ROW = "source_row"
+COMPANY = "company"
+PHONE_RAW = "phone_raw"
+EMAIL = "email"
+WEBSITE = "website"
+CITY = "city"
+ADDRESS = "address"
+CATEGORY = "category"
+INN = "inn"
+OGRN = "ogrn"
+CHANNEL = "channel"
+POTENTIAL = "potential"
+CONTACT = "contact"
+
+PHONES = "phones"
+PHONE = "phone"
+PHONE_INVALID = "phone_invalid"
+COMPANY_NAME = "company_name"
+LEGAL_FORM = "legal_form"
+COMPANY_KEY = "company_key"
+INN_VALID = "inn_valid"
+OGRN_VALID = "ogrn_valid"
+DOMAIN = "domain"
+
+CLUSTER_ID = "cluster_id"
+LEAD_IDS = "lead_ids"
+MATCH_REASON = "match_reason"
+CLUSTER_SIZE = "cluster_size"
+
+#: Fields a source column can be mapped to (``--map``, synonyms, profiles); ``phone`` feeds ``phone_raw``.
+SOURCE_FIELDS: tuple[str, ...] = (
+    COMPANY,
+    PHONE_RAW,
+    EMAIL,
+    WEBSITE,
+    CITY,
+    ADDRESS,
+    CATEGORY,
+    INN,
+    OGRN,
+    CHANNEL,
+    POTENTIAL,
+    CONTACT,
+)
+
+#: Columns ``import`` writes first, in this order.
+IMPORT_COLUMNS: tuple[str, ...] = (LEAD_ID, SOURCE, SOURCE_SHEET, SOURCE_ROW, *SOURCE_FIELDS)
+
+#: Columns ``clean`` adds, in this order, after the import columns.
+CLEAN_COLUMNS: tuple[str, ...] = (
+    PHONES,
+    PHONE,
+    PHONE_INVALID,
+    COMPANY_NAME,
+    LEGAL_FORM,
+    COMPANY_KEY,
+    INN_VALID,
+    OGRN_VALID,
+    DOMAIN,
+)
+
+#: Columns ``dedupe`` adds.
+DEDUPE_COLUMNS: tuple[str, ...] = (CLUSTER_ID, CLUSTER_SIZE, LEAD_IDS, MATCH_REASON)
+
+CANONICAL_ORDER: tuple[str, ...] = (*IMPORT_COLUMNS, *CLEAN_COLUMNS, *DEDUPE_COLUMNS)
+
+#: Columns that hold a list of values (a Polars List[String]; ``; ``-joined in CSV/TSV/XLSX).
+LIST_COLUMNS: frozenset[str] = frozenset({PHONES})
+
+#: Columns that must be text cells in XLSX and never be read as numbers.
+IDENTIFIER_COLUMNS: frozenset[str] = frozenset(
+    {LEAD_ID, PHONE_RAW, PHONES, PHONE, PHONE_INVALID, INN, OGRN, LEAD_IDS, CLUSTER_ID}
+)
+
+LIST_SEPARATOR = "; "
+
+
+def order_columns(df: pl.DataFrame, first: Iterable[str] = CANONICAL_ORDER) -> pl.DataFrame:
+    """Put the canonical columns that ``df`` has first, in contract order; keep the rest after, as they were."""
+    first = [c for c in first if c in df.columns]
+    rest = [c for c in df.columns if c not in set(first)]
+    return df.select(first + rest)
