@@ -42,7 +42,7 @@ def test_utf8_bom_2gis_export_joins_numbered_phone_columns(tmp_path: Path) -> No
     assert row[C.CITY] == "Москва"
     assert row[C.EMAIL] == "info@romashka.ru"
     assert row[C.SOURCE_ROW] == "2"
-    assert row[C.SOURCE_SHEET] == ""
+    assert row[C.SOURCE_SHEET] is None
     # Регион lost to Город for `city`, but stays as the source's own column; so does the URL.
     assert row["Регион"] == "Москва"
     assert row["2GIS URL"] == "https://2gis.ru/1"
@@ -54,7 +54,7 @@ def test_cp1251_semicolon_with_title_rows_counts_them_in_source_row(tmp_path: Pa
         "Казань, 2026;;;\r\n"
         ";;;\r\n"
         "Название организации;Рубрика;Телефоны;Email\r\n"
-        'ООО «Татнефтесервис»;Нефтесервис;8 (843) 231-00-01, 8 (843) 231-00-02;office@tatns.ru\r\n'
+        "ООО «Татнефтесервис»;Нефтесервис;8 (843) 231-00-01, 8 (843) 231-00-02;office@tatns.ru\r\n"
         "Ёлочка;Детские сады;8 (843) 555-66-77;\r\n"
     )
     leads = leads_of(write(tmp_path / "kazan.csv", text, "cp1251"))
@@ -76,13 +76,20 @@ def test_utf16_tab_text_needs_and_uses_a_map(tmp_path: Path, encoding: str, bom:
     assert any("no company column" in w for w in unmapped.warnings)
     leads = leads_of(path, maps=(str(EXAMPLES / "maps" / "bought_base.yaml"),))
     assert leads.get_column(C.COMPANY).to_list() == ["ООО Ромашка", "Вектор"]
-    assert leads.get_column(C.PHONE_RAW).to_list() == ["8-495-123-45-67", "7 495 777 11 22; 8 495 777 11 00"]
+    assert leads.get_column(C.PHONE_RAW).to_list() == [
+        "8-495-123-45-67",
+        "7 495 777 11 22; 8 495 777 11 00",
+    ]
     assert leads.get_column(C.CITY).to_list() == ["Москва", "Москва"]
 
 
 @pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
 def test_separator_is_sniffed(tmp_path: Path, separator: str) -> None:
-    rows = [["Компания", "Телефон", "Город"], ["Ромашка", "8 (495) 123-45-67", "Москва"], ["Флора", "", "Казань"]]
+    rows = [
+        ["Компания", "Телефон", "Город"],
+        ["Ромашка", "8 (495) 123-45-67", "Москва"],
+        ["Флора", "", "Казань"],
+    ]
     text = "\n".join(separator.join(r) for r in rows) + "\n"
     leads = leads_of(write(tmp_path / "leads.csv", text))
     assert leads.get_column(C.COMPANY).to_list() == ["Ромашка", "Флора"]
@@ -116,7 +123,9 @@ def test_blank_rows_are_counted_not_imported(tmp_path: Path) -> None:
 
 
 def test_ragged_rows_keep_their_surplus_cells(tmp_path: Path) -> None:
-    text = "Компания;Телефон\nРомашка;84951234567;доп. инфо\nФлора;84957654321\nВектор;84957771122;;\n"
+    text = (
+        "Компания;Телефон\nРомашка;84951234567;доп. инфо\nФлора;84957654321\nВектор;84957771122;;\n"
+    )
     result = import_leads([str(write(tmp_path / "ragged.csv", text))])
     leads = result.leads
     assert leads.height == 3
@@ -279,9 +288,18 @@ def test_one_bad_file_among_many_stops_unless_skipped(tmp_path: Path) -> None:
         ("sources: [", "not valid YAML"),
         ("sources:\n  - match: '*.csv'\n    colums: {company: Org}\n", "unknown key"),
         ("sources:\n  - match: '*.csv'\n    columns: {firm: Org}\n", "unknown field 'firm'"),
-        ("sources:\n  - match: '*.csv'\n    columns: {company: Org}\n    delimiter: ':'\n", "delimiter"),
-        ("sources:\n  - match: '*.csv'\n    columns: {company: Org}\n    header_row: 0\n", "header_row"),
-        ("sources:\n  - match: '*.csv'\n    columns: {company: Org}\n    encoding: klingon\n", "encoding"),
+        (
+            "sources:\n  - match: '*.csv'\n    columns: {company: Org}\n    delimiter: ':'\n",
+            "delimiter",
+        ),
+        (
+            "sources:\n  - match: '*.csv'\n    columns: {company: Org}\n    header_row: 0\n",
+            "header_row",
+        ),
+        (
+            "sources:\n  - match: '*.csv'\n    columns: {company: Org}\n    encoding: klingon\n",
+            "encoding",
+        ),
         ("maps: []\n", "sources"),
     ],
 )
@@ -320,7 +338,6 @@ def test_map_with_header_row_encoding_delimiter_and_sheet(tmp_path: Path) -> Non
     assert leads.row(0, named=True) | {C.LEAD_ID: None} == {
         **dict.fromkeys(leads.columns),
         C.SOURCE: "crm_legacy_2019.csv",
-        C.SOURCE_SHEET: "",
         C.SOURCE_ROW: "3",
         C.COMPANY: "Ромашка",
         C.PHONE_RAW: "84951234567; 89161234567",

@@ -535,7 +535,9 @@ def _to_leads(grid: _Grid, warnings: list[str] | None = None) -> pl.DataFrame:
         raise LeadkitError("no company or phone column found", file=grid.source)
     if warnings is not None and C.COMPANY not in assigned:
         where = grid.source + (f" [{grid.sheet}]" if grid.sheet else "")
-        warnings.append(f"{where}: no company column found, leads carry phones only (name it in a --map)")
+        warnings.append(
+            f"{where}: no company column found, leads carry phones only (name it in a --map)"
+        )
     rows = grid.rows
     cells = [f"c{i}" for i in range(len(grid.headers))]
 
@@ -561,7 +563,7 @@ def _to_leads(grid: _Grid, warnings: list[str] | None = None) -> pl.DataFrame:
     ]
     return rows.select(
         pl.lit(grid.source).alias(C.SOURCE),
-        pl.lit(grid.sheet).alias(C.SOURCE_SHEET),
+        pl.lit(grid.sheet or None, dtype=pl.String).alias(C.SOURCE_SHEET),
         pl.col("_row").cast(pl.String).alias(C.SOURCE_ROW),
         *fields,
         *extras,
@@ -575,7 +577,8 @@ def _with_lead_ids(leads: pl.DataFrame) -> pl.DataFrame:
     Identical rows of one source are told apart by their order of occurrence.
     """
     key = pl.concat_str(
-        [pl.col(C.SOURCE), pl.col(C.SOURCE_SHEET), pl.col("_content")], separator="\x1e"
+        [pl.col(C.SOURCE), pl.col(C.SOURCE_SHEET).fill_null(""), pl.col("_content")],
+        separator="\x1e",
     )
     keyed = leads.with_columns(
         (key + "\x1e" + pl.int_range(pl.len()).over(key).cast(pl.String)).alias("_key")

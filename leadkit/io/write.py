@@ -87,7 +87,9 @@ def atomic_file(output: str | Path) -> Iterator[IO[bytes]]:
 def flatten(df: pl.DataFrame) -> pl.DataFrame:
     """Lists become ``; ``-joined text, so a table fits CSV, TSV and spreadsheet cells."""
     return df.with_columns(
-        pl.col(name).cast(pl.List(pl.String)).list.join(C.LIST_SEPARATOR)
+        pl.when(pl.col(name).list.len() > 0)
+        .then(pl.col(name).cast(pl.List(pl.String)).list.join(C.LIST_SEPARATOR))
+        .alias(name)
         for name, dtype in df.schema.items()
         if isinstance(dtype, pl.List)
     )

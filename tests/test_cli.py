@@ -1,0 +1,107 @@
+"""The command line: exit codes, one-line errors, stdout for data and stderr for messages, pipes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from leadkit import columns as C
+from leadkit.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+MAP = str(EXAMPLES / "maps" / "bought_base.yaml")
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    commands = [c.name for c in app.registered_commands]
+    assert {"import", "clean", "dedupe"} <= set(commands)
+    for name in commands:
+        code, out, _ = run(name, "--help")
+        assert code == 0 and "Usage" in out, name
+        assert f"leadkit {name}" in readme, f"README does not show leadkit {name}"
+
+
+def test_import_writes_csv_to_stdout_and_messages_to_stderr() -> None:
+    code, out, err = run("import", str(EXAMPLES / "exports"), "--map", MAP)
+    assert code == 0, err
+    table = pl.read_csv(io.StringIO(out), infer_schema=False)
+    assert table.height == 30
+    assert table.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
+    assert "imported 30 leads from 6 file(s)" in err
+    assert "Примечания" in err  # the skipped notes sheet is reported
+
+
+def test_import_to_each_output_format(tmp_path: Path) -> None:
+    for suffix in (".csv", ".xlsx", ".parquet", ".jsonl", ".tsv"):
+        out = tmp_path / f"leads{suffix}"
+        code, stdout, err = run("import", str(EXAMPLES / "exports"), "--map", MAP, "-o", str(out))
+        assert code == 0, err
+        assert stdout == ""
+        assert out.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["import", "nope/missing.csv"], "nope/missing.csv: no such file or directory"),
+        (
+            ["import", str(EXAMPLES / "exports"), "--map", str(EXAMPLES / "build_examples.py")],
+            "build_examples.py",
+        ),
+    ],
+)
+def test_bad_input_exits_1_with_one_line(args: list[str], fragment: str) -> None:
+    code, out, err = run(*args)
+    assert code == 1
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], err
+    assert "Traceback" not in err
+
+
+def test_bad_input_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "prices.csv").write_text("Товар;Цена\nКирпич;12\n", encoding="utf-8")
+    out = tmp_path / "leads.csv"
+    out.write_text("yesterday's leads", encoding="utf-8")
+    code, _, err = run("import", str(tmp_path / "prices.csv"), "-o", str(out))
+    assert code == 1 and "prices.csv" in err
+    assert out.read_text(encoding="utf-8") == "yesterday's leads"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv", "prices.csv"]
+
+
+def test_bad_region_is_a_usage_error() -> None:
+    code, _, err = run("import", str(EXAMPLES / "exports"), "--region", "XX")
+    assert code == 2
+    assert "region" in err.lower()
+
+
+def test_import_reads_stdin(tmp_path: Path) -> None:
+    data = "Компания;Телефон\nРомашка;8 (495) 123-45-67\n".encode("cp1251")
+    code, out, err = run("import", "-", stdin=data)
+    assert code == 0, err
+    table = pl.read_csv(io.StringIO(out), infer_schema=False)
+    assert table.get_column(C.COMPANY).to_list() == ["Ромашка"]
+    assert table.get_column(C.SOURCE).to_list() == ["stdin"]
+
+
+def test_real_pipe_import_to_head_ends_quietly() -> None:
+    """`leadkit import … | head -1` closes the pipe early; leadkit must not print a traceback."""
+    command = f"{sys.executable} -m leadkit import {EXAMPLES / 'exports'} --map {MAP} | head -c 100 > /dev/null"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True
+    )
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipe" not in result.stderr
