@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import hashlib
 import io
 import sys
 from collections import Counter
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import polars_hash as plh
 
 from leadkit import columns as C
 from leadkit.config import (
@@ -574,20 +574,27 @@ def _to_leads(grid: _Grid, warnings: list[str] | None = None) -> pl.DataFrame:
 def _with_lead_ids(leads: pl.DataFrame) -> pl.DataFrame:
     """Add ``lead_id``: a hash of the source, sheet and row content, so re-runs of the same files agree.
 
-    Identical rows of one source are told apart by their order of occurrence.
+    Identical rows of one source are told apart by their order of occurrence. SHA-256 (polars-hash) is the
+    same in every version and on every machine, unlike Polars' own ``hash``.
     """
     key = pl.concat_str(
         [pl.col(C.SOURCE), pl.col(C.SOURCE_SHEET).fill_null(""), pl.col("_content")],
         separator="\x1e",
     )
-    keyed = leads.with_columns(
-        (key + "\x1e" + pl.int_range(pl.len()).over(key).cast(pl.String)).alias("_key")
+    # Grouping by a 64-bit hash is much faster than by the long key; a collision only shifts an
+    # occurrence number, and the SHA-256 below still sees the whole key.
+    occurrence = pl.int_range(pl.len()).over(plh.col("_key").nchash.xxh3_64())
+    lead_id = "L" + plh.col("_key").chash.sha2_256().str.slice(0, 15)
+    with_ids = (
+        leads.with_columns(key.alias("_key"))
+        .with_columns(
+            pl.concat_str([pl.col("_key"), occurrence.cast(pl.String)], separator="\x1e").alias(
+                "_key"
+            )
+        )
+        .with_columns(lead_id.alias(C.LEAD_ID))
+        .drop("_key", "_content")
     )
-    ids = [
-        "L" + hashlib.blake2b(k.encode(), digest_size=8).hexdigest()[:15]
-        for k in keyed.get_column("_key").to_list()
-    ]
-    with_ids = keyed.drop("_key", "_content").with_columns(pl.Series(C.LEAD_ID, ids, pl.String))
     return C.order_columns(with_ids, C.IMPORT_COLUMNS)
 
 
