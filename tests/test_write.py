@@ -62,11 +62,12 @@ def test_csv_guards_formulas_but_not_phones(tmp_path: Path) -> None:
 
 
 def test_excel_guard_is_stricter_for_signs() -> None:
-    frame = pl.DataFrame({"phone_raw": ["+7 (495) 123-45-67", "+74951234567", "-5"]})
+    cells = ["+7 (495) 123-45-67", "+74951234567", "-5", "+74955861234;ext=12", "+SUM(A1:A9)"]
+    frame = pl.DataFrame({"phone_raw": cells})
     plain = guard_formulas(frame).get_column("phone_raw").to_list()
     excel = guard_formulas(frame, excel=True).get_column("phone_raw").to_list()
-    assert plain == ["+7 (495) 123-45-67", "+74951234567", "-5"]
-    assert excel == ["'+7 (495) 123-45-67", "+74951234567", "-5"]
+    assert plain == [*cells[:4], "'+SUM(A1:A9)"]
+    assert excel == ["'+7 (495) 123-45-67", "+74951234567", "-5", "'+74955861234;ext=12", "'+SUM(A1:A9)"]
 
 
 def test_xlsx_cells_are_text_and_never_formulas(tmp_path: Path) -> None:

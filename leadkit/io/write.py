@@ -26,10 +26,11 @@ XLSX_MAX_ROWS = 1_048_576
 #: Columns written as numbers in XLSX (everything else is a text cell).
 XLSX_NUMBER_COLUMNS = frozenset({C.SOURCE_ROW, C.CLUSTER_SIZE})
 
-# Cells a spreadsheet would run as a formula. Plain CSV guards what can call a function or a program
-# (=, @, a leading tab or CR, and + or - followed by anything but digits and the punctuation of phone
-# lists); spreadsheet CSV (--excel) guards every +/- cell that is not a plain number.
-_NEEDS_GUARD = r"^(?:[=@\t\r]|[+\-].*[^\d\s().,;/+\-]|'['=+\-@\t\r])"
+# Cells a spreadsheet would run as a formula. Plain CSV guards what can do harm: a cell starting with
+# =, @, a tab or CR, and a +/- cell that calls a function (`+SUM(`, `-HYPERLINK(`) or another program
+# (`|`, `!`); phones such as `+7 (495) 123-45-67` or `+74951234567;ext=12` stay as they are.
+# Spreadsheet CSV (--excel) guards every +/- cell that is not a plain number.
+_NEEDS_GUARD = r"^(?:[=@\t\r]|[+\-].*(?:[^\W\d_]\(|[|!])|'['=+\-@\t\r])"
 _NEEDS_GUARD_EXCEL = r"^(?:[=@\t\r]|[+\-].*[^0-9.,]|'['=+\-@\t\r])"
 
 
