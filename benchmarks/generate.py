@@ -1320,7 +1320,8 @@ def generate_leads(n: int, seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def write_exports(out_dir: Path, n: int, seed: int = 0, xlsx: bool = False) -> None:
-    """Write the same data as real export files in ``out_dir``, plus ``truth.csv`` and ``map.yaml``.
+    """Write the same data as real export files in ``out_dir/exports/``, plus ``truth.csv`` and ``map.yaml``
+    in ``out_dir`` (beside the exports, not among them, so ``leadkit import out_dir/exports`` reads only leads).
 
     ``truth.csv`` (source, source_sheet, source_row, entity_id) is keyed the way `leadkit import`
     numbers rows. With ``xlsx`` (and at most 200,000 directory rows) the directory is an XLSX file
@@ -1329,7 +1330,8 @@ def write_exports(out_dir: Path, n: int, seed: int = 0, xlsx: bool = False) -> N
     """
     generated = generate(n, seed)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    exports_dir = out_dir / "exports"
+    exports_dir.mkdir(parents=True, exist_ok=True)
     truth_frames = []
     for export in _EXPORTS:
         frame = generated.exports[export.name]
@@ -1337,9 +1339,9 @@ def write_exports(out_dir: Path, n: int, seed: int = 0, xlsx: bool = False) -> N
         if export is _DIRECTORY and xlsx and frame.height <= _XLSX_MAX_ROWS:
             name, sheet = "directory.xlsx", _XLSX_SHEET
             first_row = _XLSX_TITLE_ROWS + 2
-            _write_directory_xlsx(out_dir / name, frame)
+            _write_directory_xlsx(exports_dir / name, frame)
         else:
-            _write_text(out_dir / name, frame, export)
+            _write_text(exports_dir / name, frame, export)
         truth_frames.append(
             pl.DataFrame(
                 {
