@@ -18,6 +18,7 @@ from leadkit.normalize.contacts import (
     normalize_emails,
     ogrn_valid,
 )
+from leadkit.normalize.phones import normalize_phones
 
 __all__ = ["clean_leads"]
 
@@ -36,9 +37,6 @@ def clean_leads(df: pl.DataFrame, region: str = "RU") -> pl.DataFrame:
     Idempotent: cleaning a cleaned table recomputes the clean columns from the import columns and
     gives the same result. ``region`` is the country of numbers written without a country code.
     """
-    # Imported here so that a table can be cleaned of everything else in a build without phones.
-    from leadkit.normalize.phones import normalize_phones
-
     base = df.drop([c for c in C.CLEAN_COLUMNS if c in df.columns])
     phones = normalize_phones(_column(base, C.PHONE_RAW), region=region)
     companies = normalize_companies(_column(base, C.COMPANY))
