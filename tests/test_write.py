@@ -67,7 +67,13 @@ def test_excel_guard_is_stricter_for_signs() -> None:
     plain = guard_formulas(frame).get_column("phone_raw").to_list()
     excel = guard_formulas(frame, excel=True).get_column("phone_raw").to_list()
     assert plain == [*cells[:4], "'+SUM(A1:A9)"]
-    assert excel == ["'+7 (495) 123-45-67", "+74951234567", "-5", "'+74955861234;ext=12", "'+SUM(A1:A9)"]
+    assert excel == [
+        "'+7 (495) 123-45-67",
+        "+74951234567",
+        "-5",
+        "'+74955861234;ext=12",
+        "'+SUM(A1:A9)",
+    ]
 
 
 def test_xlsx_cells_are_text_and_never_formulas(tmp_path: Path) -> None:

@@ -1,0 +1,126 @@
+"""Find the records of one company in a cleaned lead table and merge them losslessly.
+
+Stages: ``blocking`` (normalized matching fields, candidate pairs without comparing all pairs),
+``compare`` (explicit evidence rules and vetoes), ``cluster`` (union-find, strongest evidence first,
+with the conflict guard), ``merge`` (one row per cluster, Polars group-by).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from leadkit import columns as C
+from leadkit.dedupe.blocking import (
+    CITY,
+    DOMAIN_EV,
+    INN,
+    ROW,
+    TAILS_EV,
+    R,
+    candidate_pairs,
+    load_rules,
+    prepare,
+)
+from leadkit.dedupe.cluster import Evidence, cluster_pairs
+from leadkit.dedupe.compare import compare_pairs
+from leadkit.dedupe.merge import merge_clusters
+from leadkit.errors import LeadkitError
+
+__all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "dedupe_leads"]
+
+#: Name similarity (rapidfuzz token_sort_ratio, 0–100) a fuzzy name match needs (``--threshold``).
+DEFAULT_THRESHOLD = 88
+
+NOT_A = "lead_id_a"
+NOT_B = "lead_id_b"
+
+
+@dataclass(frozen=True)
+class DedupeResult:
+    """What ``dedupe_leads`` found."""
+
+    merged: pl.DataFrame
+    """One row per cluster."""
+    clusters: pl.DataFrame
+    """Every input record, in input order, with cluster_id, cluster_size and match_reason."""
+    review: pl.DataFrame
+    """Records of clusters that some member joined on weak evidence only, for a person to check."""
+
+
+def _not_duplicate_ranks(
+    not_duplicates: pl.DataFrame | None, prep: pl.DataFrame
+) -> list[tuple[int, int]]:
+    """The rank pairs of ``not_duplicates`` (lead ids unknown to this table are ignored)."""
+    if not_duplicates is None or not_duplicates.is_empty():
+        return []
+    missing = [c for c in (NOT_A, NOT_B) if c not in not_duplicates.columns]
+    if missing:
+        raise LeadkitError(
+            f"the not-duplicates table needs columns {NOT_A} and {NOT_B}", column=missing[0]
+        )
+    ranks = prep.select(C.LEAD_ID, R)
+    pairs = (
+        not_duplicates.select(pl.col(NOT_A).cast(pl.String), pl.col(NOT_B).cast(pl.String))
+        .join(ranks.rename({C.LEAD_ID: NOT_A, R: "a"}), on=NOT_A, how="inner")
+        .join(ranks.rename({C.LEAD_ID: NOT_B, R: "b"}), on=NOT_B, how="inner")
+        .filter(pl.col("a") != pl.col("b"))
+    )
+    return list(zip(pairs.get_column("a").to_list(), pairs.get_column("b").to_list(), strict=True))
+
+
+def dedupe_leads(
+    df: pl.DataFrame,
+    threshold: int = DEFAULT_THRESHOLD,
+    not_duplicates: pl.DataFrame | None = None,
+) -> DedupeResult:
+    """Group the records of one company and merge each group into one row.
+
+    ``threshold`` is the name similarity (0–100) fuzzy name matches need; ``not_duplicates`` (columns
+    lead_id_a, lead_id_b) lists pairs a person marked as different companies: they never share a
+    cluster, nor do two records with different valid INNs.
+    """
+    if not 0 <= threshold <= 100:
+        raise LeadkitError(f"threshold must be from 0 to 100, not {threshold}")
+    rules = load_rules()
+    prep = prepare(df, rules)
+    pairs = candidate_pairs(prep, rules, threshold)
+    accepted = compare_pairs(prep, pairs, threshold, rules)
+    del pairs  # millions of rows: free them before clustering
+    evidence = Evidence(
+        inn=prep.get_column(INN).to_list(),
+        facts=prep.select(
+            pl.col(TAILS_EV).alias("phones"),
+            pl.col(CITY).alias("city"),
+            pl.col(DOMAIN_EV).alias("domain"),
+        ),
+    )
+    found = cluster_pairs(
+        prep.height, accepted, evidence, _not_duplicate_ranks(not_duplicates, prep)
+    )
+    lead_by_rank = prep.get_column(C.LEAD_ID)
+    by_rank = pl.DataFrame(
+        {
+            ROW: prep.get_column(ROW),
+            C.CLUSTER_ID: lead_by_rank.gather(pl.Series(found.seed, dtype=pl.UInt32)),
+            C.MATCH_REASON: pl.Series(found.reason, dtype=pl.String),
+            "_dd_weak": pl.Series(found.weak, dtype=pl.Boolean),
+        }
+    ).with_columns(
+        pl.len().over(C.CLUSTER_ID).cast(pl.String).alias(C.CLUSTER_SIZE),
+        pl.col("_dd_weak").any().over(C.CLUSTER_ID).alias("_dd_review"),
+    )
+    del prep, accepted
+    # Back in input order, the new columns sit beside the input's own, which are not copied.
+    by_row = by_rank.sort(ROW).drop(ROW)
+    base = df.drop([c for c in C.DEDUPE_COLUMNS if c in df.columns])
+    joined = base.hstack(by_row)
+    clusters = C.order_columns(joined.drop("_dd_weak", "_dd_review"))
+    review = C.order_columns(
+        joined.filter(pl.col("_dd_review"))
+        .drop("_dd_weak", "_dd_review")
+        .sort(C.CLUSTER_ID, C.LEAD_ID)
+    )
+    merged = merge_clusters(clusters)
+    return DedupeResult(merged=merged, clusters=clusters, review=review)

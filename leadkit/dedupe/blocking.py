@@ -1,0 +1,435 @@
+"""Prepare a cleaned lead table for matching and find candidate pairs without comparing all pairs.
+
+Every record gets a rank (its position when sorted by ``lead_id``); all later stages work on ranks, so
+the result does not depend on the input's row order. The city is the city cell (aliases such as
+"Питер" read as the full name, a region cell as no city) or else the city the address names; pairs
+come from Polars joins on exploded keys, never from Python loops.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import polars as pl
+import yaml
+
+from leadkit import columns as C
+from leadkit.errors import ConfigError, LeadkitError
+
+RULES_FILE = "dedupe_rules.yaml"
+
+# Internal column names; the leading underscore keeps them apart from any source column.
+R = "_dd_rank"
+KEY = "_dd_key"
+CITY = "_dd_city"
+INN = "_dd_inn"
+DOMAIN = "_dd_domain"
+PHONES = "_dd_phones"
+TAILS = "_dd_tails"
+ADDR = "_dd_addr"
+ADDR_NUM = "_dd_addr_num"
+PHONES_EV = "_dd_phones_ev"
+TAILS_EV = "_dd_tails_ev"
+DOMAIN_EV = "_dd_domain_ev"
+PAIR = "_dd_pair"
+SOLE = "_dd_sole_trader"
+ROW = "_dd_row"
+
+
+@dataclass(frozen=True)
+class DedupeRules:
+    """The tunable numbers and vocabularies of deduplication (``leadkit/data/dedupe_rules.yaml``)."""
+
+    hub_max_names: int
+    name_support: int
+    name_conflict: int
+    address_match: int
+    address_differ: int
+    phone_tail_digits: int
+    block_cap: int
+    window: int
+    name_word_cap: int
+    address_stopwords: frozenset[str]
+    city_prefixes: frozenset[str]
+    region_words: frozenset[str]
+    sole_trader_forms: frozenset[str]
+    city_aliases: tuple[tuple[str, str], ...]
+
+
+def _int_setting(raw: dict[str, Any], name: str, low: int, high: int) -> int:
+    value = raw.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}", file=RULES_FILE)
+    return value
+
+
+def _words(raw: dict[str, Any], name: str) -> frozenset[str]:
+    value = raw.get(name)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{name} must be a list of words", file=RULES_FILE)
+    return frozenset(v.lower() for v in value)
+
+
+def _aliases(raw: dict[str, Any], name: str) -> tuple[tuple[str, str], ...]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ConfigError(f"{name} must map short names to full names", file=RULES_FILE)
+    return tuple(sorted((_fold_text(k), _fold_text(v)) for k, v in value.items()))
+
+
+def _fold_text(text: str) -> str:
+    """The Python twin of ``_fold`` for settings: lower case, ё → е, punctuation to spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower().replace("ё", "е")).split())
+
+
+@functools.cache
+def load_rules() -> DedupeRules:
+    """Read and validate the dedupe rules shipped in ``leadkit/data`` (once per process)."""
+    text = resources.files("leadkit").joinpath("data", RULES_FILE).read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    if not isinstance(raw, dict):
+        raise ConfigError("expected a mapping of settings", file=RULES_FILE)
+    return DedupeRules(
+        hub_max_names=_int_setting(raw, "hub_max_names", 1, 1000),
+        name_support=_int_setting(raw, "name_support", 0, 100),
+        name_conflict=_int_setting(raw, "name_conflict", 0, 100),
+        address_match=_int_setting(raw, "address_match", 0, 100),
+        address_differ=_int_setting(raw, "address_differ", 0, 100),
+        phone_tail_digits=_int_setting(raw, "phone_tail_digits", 5, 15),
+        block_cap=_int_setting(raw, "block_cap", 2, 10_000),
+        window=_int_setting(raw, "window", 1, 1000),
+        name_word_cap=_int_setting(raw, "name_word_cap", 2, 10_000_000),
+        address_stopwords=_words(raw, "address_stopwords"),
+        city_prefixes=_words(raw, "city_prefixes"),
+        region_words=_words(raw, "region_words"),
+        sole_trader_forms=_words(raw, "sole_trader_forms"),
+        city_aliases=_aliases(raw, "city_aliases"),
+    )
+
+
+def _text(name: str, df: pl.DataFrame) -> pl.Expr:
+    """A canonical text column, all-null when the table lacks it."""
+    if name in df.columns:
+        return pl.col(name).cast(pl.String)
+    return pl.lit(None, dtype=pl.String)
+
+
+def _fold(expr: pl.Expr) -> pl.Expr:
+    """Lower case, ё → е, punctuation to spaces, spaces collapsed."""
+    return (
+        expr.str.to_lowercase()
+        .str.replace_all("ё", "е", literal=True)
+        .str.replace_all(r"[^\w]+", " ")
+        .str.strip_chars()
+    )
+
+
+def _null_if_empty(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
+
+
+def _any_word(words: list[str]) -> str:
+    """A regex matching any of ``words`` as whole words, longest first."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\b"
+
+
+def _city_vocabulary(cells: pl.Series, aliases: dict[str, str]) -> list[str]:
+    """Every city written in a city cell (no digits, at least 3 letters), the aliases and their
+    full names.
+
+    The table's own cities, not a fixed list: what a user's sources call a city is what their
+    addresses name.
+    """
+    known = cells.drop_nulls().unique()
+    names = {*known.filter(~known.str.contains(r"\d")).to_list(), *aliases, *aliases.values()}
+    return sorted(n for n in names if len(n) >= 3)
+
+
+def _value_id(column: str) -> pl.Expr:
+    """A 64-bit hash of each value, null stays null.
+
+    Later stages compare these numbers instead of strings: millions of pairs, cheap equality. Two
+    distinct values sharing a hash is a one-in-10^7 event even in a table of a million values.
+    """
+    return pl.when(pl.col(column).is_not_null()).then(pl.col(column).hash()).alias(f"{column}_id")
+
+
+def prepare(df: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
+    """Sort by lead_id and add the normalized matching fields (rank, key, city, phones, address …)."""
+    if C.LEAD_ID not in df.columns:
+        raise LeadkitError(
+            "the table has no lead_id column: run `leadkit import` first", column=C.LEAD_ID
+        )
+    lead_ids = df.get_column(C.LEAD_ID)
+    if lead_ids.null_count():
+        row = int(lead_ids.is_null().arg_max() or 0) + 1
+        raise LeadkitError("empty lead_id", row=row, column=C.LEAD_ID)
+    if lead_ids.n_unique() != df.height:
+        dup = lead_ids.filter(lead_ids.is_duplicated()).sort().first()
+        raise LeadkitError(f"lead_id {dup!r} occurs more than once", column=C.LEAD_ID)
+
+    n = rules.phone_tail_digits
+    if C.PHONES in df.columns:
+        phones = pl.col(C.PHONES).cast(pl.List(pl.String))
+    else:
+        phones = pl.lit(None, dtype=pl.List(pl.String))
+    # Extensions lead to the same switchboard: compare numbers without them.
+    full = phones.list.eval(pl.element().str.replace(r";ext=.*$", "")).list.unique(
+        maintain_order=True
+    )
+    fragments = (
+        _text(C.PHONE_INVALID, df)
+        .str.split(";")
+        .list.eval(pl.element().str.replace_all(r"\D", ""))
+        .list.filter(pl.element().str.len_chars() >= n)
+    )
+    # A clean number is "+" and digits: its last digits need no parsing.
+    tails = (
+        pl.concat_list(full.fill_null([]), fragments.fill_null([]))
+        .list.eval(pl.element().str.slice(-n))
+        .list.unique(maintain_order=True)
+    )
+    prefixes = "|".join(sorted(rules.city_prefixes, key=len, reverse=True))
+    aliases = dict(rules.city_aliases)
+    # Aliases first too: the "с" of "С-Петербург" is no village prefix.
+    city = _null_if_empty(
+        _fold(_text(C.CITY, df)).replace(aliases).str.replace(rf"^(?:(?:{prefixes}) )+", "")
+    ).replace(aliases)
+    # "Свердловская область" names no city: it neither matches nor contradicts one.
+    city = (
+        pl.when(city.str.contains(_any_word(sorted(rules.region_words)))).then(None).otherwise(city)
+    )
+    key = _null_if_empty(_text(C.COMPANY_KEY, df).str.strip_chars())
+    inn = pl.when(_text(C.INN_VALID, df) == "true").then(_text(C.INN, df).str.strip_chars())
+    domain = _null_if_empty(_text(C.DOMAIN, df).str.to_lowercase().str.strip_chars())
+
+    prep = (
+        df.select(
+            pl.col(C.LEAD_ID),
+            key.alias(KEY),
+            city.alias(CITY),
+            inn.alias(INN),
+            domain.alias(DOMAIN),
+            full.alias(PHONES),
+            tails.alias(TAILS),
+            _fold(_text(C.ADDRESS, df)).alias(ADDR),
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
+            _text(C.LEGAL_FORM, df)
+            .str.to_lowercase()
+            .is_in(sorted(rules.sole_trader_forms))
+            .fill_null(False)
+            .alias(SOLE),
+        )
+        .sort(C.LEAD_ID)
+        .with_row_index(R)
+    )
+    vocabulary = _city_vocabulary(prep.get_column(CITY), aliases)
+    prep = prep.with_columns(_address_fields(vocabulary, aliases, rules)).with_columns(
+        pl.col(ADDR).str.extract(r"(\w*\d\w*)").alias(ADDR_NUM)
+    )
+    return _mark_hubs(prep, rules).with_columns(
+        _value_id(c) for c in (KEY, CITY, INN, DOMAIN, DOMAIN_EV, ADDR, ADDR_NUM)
+    )
+
+
+def _address_fields(
+    vocabulary: list[str], aliases: dict[str, str], rules: DedupeRules
+) -> list[pl.Expr]:
+    """The city (the cell, else the last known city the address names) and the address without
+    city, postal code and street-type words."""
+    address = pl.col(ADDR)
+    city = pl.col(CITY)
+    if vocabulary:
+        cities = _any_word(vocabulary)
+        # Map exports write the city only inside the address ("Толстого ул., 18, Екатеринбург").
+        city = city.fill_null(address.str.extract_all(cities).list.last().replace(aliases))
+        address = address.str.replace_all(cities, " ")
+    stop = sorted(rules.address_stopwords)
+    # Postal codes repeat the city, not the place: a 6-digit index anywhere, a 5-digit ZIP last.
+    tokens = (
+        address.str.replace(r" \d{5}$", "")
+        .str.split(" ")
+        .list.filter(
+            ~pl.element().is_in(stop)
+            & (pl.element().str.len_chars() > 0)
+            & ~pl.element().str.contains(r"^\d{6}$")
+        )
+        .list.join(" ")
+    )
+    return [city.alias(CITY), _null_if_empty(tokens).alias(ADDR)]
+
+
+def _hub_values(prep: pl.DataFrame, column: str, rules: DedupeRules) -> pl.Series:
+    """Values of a (list) column carried by more than ``hub_max_names`` distinct company keys."""
+    frame = prep.select(KEY, column)
+    if frame.schema[column] == pl.List(pl.String):
+        frame = frame.explode(column)
+    return (
+        frame.drop_nulls()
+        .group_by(column)
+        .agg(pl.col(KEY).n_unique().alias("names"))
+        .filter(pl.col("names") > rules.hub_max_names)
+        .get_column(column)
+    )
+
+
+def _mark_hubs(prep: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
+    """Add the evidence columns: phones, tails and domain minus hub values."""
+    hub_phones = _hub_values(prep, PHONES, rules).to_list()
+    hub_tails = _hub_values(prep, TAILS, rules).to_list()
+    hub_domains = _hub_values(prep, DOMAIN, rules)
+    return prep.with_columns(
+        pl.col(PHONES).list.filter(~pl.element().is_in(hub_phones)).alias(PHONES_EV),
+        pl.col(TAILS).list.filter(~pl.element().is_in(hub_tails)).alias(TAILS_EV),
+        pl.when(pl.col(DOMAIN).is_in(hub_domains.implode()))
+        .then(None)
+        .otherwise(pl.col(DOMAIN))
+        .alias(DOMAIN_EV),
+    )
+
+
+def _pairs_in_blocks(frame: pl.DataFrame, order: str, rules: DedupeRules) -> pl.DataFrame:
+    """Pairs of ranks (``PAIR``: a · 2³² + b, a < b) that share the value of column ``block``, with
+    that value.
+
+    Blocks up to ``block_cap`` records are compared all-pairs; larger ones by sorted neighbourhood:
+    sorted by ``order`` and each record paired with its next ``window`` neighbours, so one giant block
+    (a generic name, a hub) costs linear, not quadratic, work.
+    """
+    frame = (
+        frame.drop_nulls("block")
+        .unique(["block", R])
+        .with_columns(pl.len().over("block").alias("_dd_n"))
+        .filter(pl.col("_dd_n") > 1)
+    )
+    small = frame.filter(pl.col("_dd_n") <= rules.block_cap).select("block", R)
+    found = [
+        small.join(small, on="block", suffix="_b")
+        .filter(pl.col(R) < pl.col(f"{R}_b"))
+        .select(pl.col(R).alias("a"), pl.col(f"{R}_b").alias("b"), "block")
+    ]
+    big = frame.filter(pl.col("_dd_n") > rules.block_cap).sort("block", order, R, nulls_last=True)
+    if big.height:
+        for step in range(1, rules.window + 1):
+            found.append(
+                big.select(
+                    pl.col(R).alias("a"), pl.col(R).shift(-step).over("block").alias("b"), "block"
+                ).drop_nulls()
+            )
+    # One 64-bit number per pair (a < b): deduplicating and joining millions of pairs on it is cheap.
+    low = pl.min_horizontal("a", "b").cast(pl.UInt64)
+    high = pl.max_horizontal("a", "b").cast(pl.UInt64)
+    return pl.concat(found).select((low * 2**32 + high).alias(PAIR), "block")
+
+
+def _rare_name_tokens(prep: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
+    """For each record, its two least common name words (length ≥ 3 or with a digit) with the city.
+
+    Blocking on rare words pairs "Ромашка" with "Салон красоты Ромашка" while keeping blocks small:
+    a word that every third firm has ("салон", "центр") is not what makes two names one firm, and a
+    word in more than ``name_word_cap`` names is no block at all.
+    """
+    words = (
+        prep.select(R, CITY, pl.col(KEY).str.split(" ").alias("word"))
+        .explode("word")
+        .filter((pl.col("word").str.len_chars() >= 3) | pl.col("word").str.contains(r"\d"))
+        .unique([R, "word"])
+    )
+    return (
+        words.with_columns(pl.len().over("word").alias("_dd_freq"))
+        .filter(pl.col("_dd_freq") <= rules.name_word_cap)
+        .sort(R, "_dd_freq", "word")
+        .group_by(R, maintain_order=True)
+        .head(2)
+        .select(
+            R,
+            pl.concat_str(pl.col(CITY).fill_null(""), pl.col("word"), separator="|").alias("block"),
+        )
+    )
+
+
+def _shared(prep: pl.DataFrame, column: str, rules: DedupeRules) -> pl.DataFrame:
+    """Pairs sharing a value of a list column, each with the smallest such value."""
+    frame = prep.select(R, pl.col(column).alias("block")).explode("block")
+    return _pairs_in_blocks(frame, R, rules).group_by(PAIR).agg(pl.col("block").min().alias(column))
+
+
+def candidate_pairs(prep: pl.DataFrame, rules: DedupeRules, threshold: int) -> pl.DataFrame:
+    """Every pair of records (ranks ``a < b``) worth comparing, each once, with ``phone`` and
+    ``tail``: the non-hub number (last digits) the two share, if any.
+
+    Exact evidence (valid INN, domain, phone, phone tail, key + city) and fuzzy-name blocks (rare name
+    word + city, names sorted within a city, house number + street + city). Fuzzy-name pairs whose
+    lengths alone rule out a ``threshold`` similarity are dropped here, before anything is compared.
+    """
+    city = pl.col(CITY).fill_null("")
+    street = pl.col(ADDR).str.replace(r"\w*\d\w*", "").str.strip_chars().str.extract(r"^(\S+)")
+    phones = _shared(prep, PHONES_EV, rules).rename({PHONES_EV: "phone"})
+    tails = _shared(prep, TAILS_EV, rules).rename({TAILS_EV: "tail"})
+    exact = [
+        (prep.select(R, pl.col(INN).alias("block")), R),
+        (prep.select(R, pl.col(DOMAIN_EV).alias("block")), R),
+        (
+            prep.select(R, ADDR, pl.concat_str(pl.col(KEY), city, separator="|").alias("block")),
+            ADDR,
+        ),
+        (
+            prep.select(
+                R, KEY, pl.concat_str(city, pl.col(ADDR_NUM), street, separator="|").alias("block")
+            ),
+            KEY,
+        ),
+    ]
+    by_name = [
+        (prep.join(_rare_name_tokens(prep, rules), on=R, how="inner").select(R, "block", KEY), KEY),
+        (prep.filter(pl.col(KEY).is_not_null()).select(R, KEY, city.alias("block")), KEY),
+    ]
+    found = [_pairs_in_blocks(frame, order, rules).select(PAIR) for frame, order in exact]
+    named = pl.concat(
+        [_pairs_in_blocks(frame, order, rules).select(PAIR) for frame, order in by_name]
+    )
+    length = prep.get_column(KEY).str.len_chars().cast(pl.Int64)
+    len_a = length.gather(named.get_column(PAIR) // 2**32)
+    len_b = length.gather(named.get_column(PAIR) % 2**32)
+    # Indel similarity is at most 1 - |la - lb| / (la + lb): a cheap bound for the name threshold.
+    close = (len_a - len_b).abs() * 100 <= (100 - threshold) * (len_a + len_b)
+    found.append(named.filter(close.fill_null(False)))
+    found += [phones.select(PAIR), tails.select(PAIR)]
+    pairs = (
+        pl.concat(found)
+        .unique()
+        .join(phones, on=PAIR, how="left")
+        .join(tails, on=PAIR, how="left")
+        .select(
+            (pl.col(PAIR) // 2**32).cast(pl.UInt32).alias("a"),
+            (pl.col(PAIR) % 2**32).cast(pl.UInt32).alias("b"),
+            "phone",
+            "tail",
+        )
+    )
+    return pairs.with_columns(any_tail=pl.col("tail").is_not_null() | _share_a_hub(prep, pairs))
+
+
+def _share_a_hub(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
+    """Whether each pair shares a hub number (a reception's): no evidence that the two are one
+    firm, but neither do their numbers differ."""
+    hubs = (
+        prep.select(R, pl.col(TAILS).list.set_difference(pl.col(TAILS_EV)).alias("hub"))
+        .filter(pl.col("hub").list.len() > 0)
+        .explode("hub")
+    )
+    indexed = pairs.select("a", "b").with_row_index("_dd_pair")
+    shared = (
+        indexed.join(hubs.rename({R: "a"}), on="a", how="inner")
+        .join(hubs.rename({R: "b"}), on=["b", "hub"], how="inner")
+        .get_column("_dd_pair")
+        .unique()
+    )
+    return indexed.get_column("_dd_pair").is_in(shared.implode()).alias("any_tail")

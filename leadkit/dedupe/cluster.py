@@ -1,0 +1,206 @@
+"""Group accepted pairs into clusters, strongest evidence first, never joining two conflicting records.
+
+Union-find over record ranks (positions by ``lead_id``). Pairs are applied in order of rule rank, then
+name score, then ranks, so the result is the same for any input order. A union is refused when the two
+clusters would then hold two different valid INNs, or a pair a person marked as not duplicates: this is
+the chain guard (A~B by phone, B~C by name, A and C conflicting: C stays out). Pairs that rest on the
+name and a place only are applied last and also refused when the two clusters' known phones, cities or
+domains are all different: namesakes do not chain through a record that lacks a phone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+SEED = "seed"
+#: Rules up to this rank (same INN, same domain) may join clusters with different websites.
+DOMAIN_RANK = 2
+SINGLE = "single"
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Per record (by rank): the rank of its cluster's seed, why it joined, whether on weak evidence."""
+
+    seed: list[int]
+    reason: list[str]
+    weak: list[bool]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Per record (by rank): what the conflict guards compare."""
+
+    inn: list[str | None]
+    facts: pl.DataFrame
+    """Columns ``phones`` (non-hub phone digits, a list), ``city`` and ``domain``, row = rank."""
+
+
+class _Facts:
+    """Phones, cities and domains of one cluster, for the whole-cluster guard."""
+
+    __slots__ = ("city", "domain", "phones")
+
+    def __init__(self, phones: list[str], cities: list[str], domains: list[str]) -> None:
+        self.phones = set(phones)
+        self.city = set(cities)
+        self.domain = set(domains)
+
+    def contradicts(self, other: _Facts) -> bool:
+        """Both clusters know phones (cities, domains) and share none: two firms, not one."""
+        return any(
+            mine and theirs and mine.isdisjoint(theirs)
+            for mine, theirs in (
+                (self.phones, other.phones),
+                (self.city, other.city),
+                (self.domain, other.domain),
+            )
+        )
+
+    def absorb(self, other: _Facts) -> None:
+        self.phones |= other.phones
+        self.city |= other.city
+        self.domain |= other.domain
+
+
+def _cluster_facts(facts: pl.DataFrame, root_of: dict[int, int]) -> dict[int, _Facts]:
+    """The facts of every cluster named in ``root_of`` (record rank → its cluster's root)."""
+    members = pl.DataFrame(
+        {"rank": list(root_of), "root": list(root_of.values())},
+        schema={"rank": pl.UInt32, "root": pl.UInt32},
+    )
+    gathered = pl.concat(
+        [members, facts.select(pl.all().gather(members.get_column("rank")))], how="horizontal"
+    )
+    grouped = gathered.group_by("root").agg(
+        pl.col("phones").list.explode(keep_nulls=False, empty_as_null=False).unique(),
+        pl.col("city").drop_nulls().unique(),
+        pl.col("domain").drop_nulls().unique(),
+    )
+    return {
+        root: _Facts(phones, cities, domains)
+        for root, phones, cities, domains in grouped.iter_rows()
+    }
+
+
+def cluster_pairs(
+    size: int,
+    accepted: pl.DataFrame,
+    evidence: Evidence,
+    not_duplicates: list[tuple[int, int]],
+) -> Clustering:
+    """Connected components of ``accepted`` (a, b, rank, score, reason, weak, guarded) under the
+    conflict guards.
+
+    A ``guarded`` pair (one that rests on the name) may not join two clusters whose known phones,
+    cities or domains are all different: chains of namesakes ("Амур" here, "Амур" there, a third
+    "Амур" without a phone between them) stop there. Guarded pairs rank after all others, so the
+    clusters' facts are gathered once, after the other pairs are applied.
+    """
+    parent = list(range(size))
+    inn_of = list(evidence.inn)
+    forbidden: dict[int, set[int]] = defaultdict(set)
+    for x, y in not_duplicates:
+        forbidden[x].add(y)
+        forbidden[y].add(x)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    ordered = accepted.sort(
+        ["guarded", "rank", "score", "a", "b"], descending=[False, False, True, False, False]
+    ).select("a", "b", "rank", "reason", "weak", "guarded")
+    tree: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    facts: dict[int, _Facts] | None = None
+    # Company websites per cluster (root), kept from the first union on: a shared number or name
+    # never joins two clusters whose sites all differ.
+    domain_of = evidence.facts.get_column("domain").to_list()
+    sites: dict[int, set[str]] = {}
+
+    def sites_of(root: int) -> set[str]:
+        found = sites.get(root)
+        if found is None:
+            domain = domain_of[root]
+            found = sites[root] = {domain} if domain else set()
+        return found
+
+    columns = [ordered.get_column(c).to_list() for c in ("a", "b", "rank", "guarded")]
+    for index, (a, b, rank, guarded) in enumerate(zip(*columns, strict=True)):
+        if guarded and facts is None:
+            rest = ordered.filter("guarded")
+            ends = pl.concat([rest.get_column("a"), rest.get_column("b")]).unique()
+            needed = {find(x) for x in ends.to_list()}
+            root_of = {x: r for x in tree.keys() | needed if (r := find(x)) in needed}
+            facts = _cluster_facts(evidence.facts, root_of)
+        ra = a if parent[a] == a else find(a)
+        rb = b if parent[b] == b else find(b)
+        if ra == rb:
+            continue
+        if inn_of[ra] is not None and inn_of[rb] is not None and inn_of[ra] != inn_of[rb]:
+            continue
+        if forbidden and _forbidden_between(ra, rb, forbidden, find):
+            continue
+        site_a, site_b = sites_of(ra), sites_of(rb)
+        if rank > DOMAIN_RANK and site_a and site_b and site_a.isdisjoint(site_b):
+            continue
+        # The smaller rank stays root, so a cluster's root is its smallest lead_id: its seed.
+        root, child = (ra, rb) if ra < rb else (rb, ra)
+        sites[root] = site_a | site_b
+        sites.pop(child, None)
+        if facts is not None:
+            fa, fb = facts[ra], facts[rb]
+            if fa.contradicts(fb):
+                continue
+            big, small = (fa, fb) if len(fa.phones) >= len(fb.phones) else (fb, fa)
+            big.absorb(small)
+            facts[root] = big
+            del facts[child]
+        parent[child] = root
+        if inn_of[root] is None:
+            inn_of[root] = inn_of[child]
+        if child in forbidden:
+            forbidden[root] |= forbidden.pop(child)
+        tree[a].append((b, index))
+        tree[b].append((a, index))
+
+    reason_of = ordered.get_column("reason").to_list()
+    weak_of = ordered.get_column("weak").to_list()
+    # Only records some union touched can belong to another record's cluster.
+    seed = list(range(size))
+    for x in tree:
+        seed[x] = find(x)
+    reasons = [SINGLE] * size
+    weak_join = [False] * size
+    # Each member's reason is that of the edge that reached it from the seed (breadth first, edges in
+    # the order they were accepted), so the explanation reads outward from the seed.
+    for root in sorted({seed[x] for x in tree}):
+        reasons[root] = SEED
+        queue = deque([root])
+        seen = {root}
+        while queue:
+            node = queue.popleft()
+            for other, index in tree[node]:
+                if other not in seen:
+                    seen.add(other)
+                    reasons[other] = reason_of[index]
+                    weak_join[other] = weak_of[index]
+                    queue.append(other)
+    return Clustering(seed=seed, reason=reasons, weak=weak_join)
+
+
+def _forbidden_between(
+    ra: int, rb: int, forbidden: dict[int, set[int]], find: Callable[[int], int]
+) -> bool:
+    """True when a member of one cluster is marked as not a duplicate of a member of the other."""
+    partners = forbidden.get(ra)
+    if partners and any(find(p) == rb for p in partners):
+        return True
+    partners = forbidden.get(rb)
+    return bool(partners and any(find(p) == ra for p in partners))

@@ -1,0 +1,176 @@
+"""Merge the records of each cluster into one row, losing nothing a source said.
+
+Rules, per field:
+
+- one value (``company`` with its ``company_name``/``legal_form``/``company_key``; ``inn`` with
+  ``inn_valid``; ``ogrn`` with ``ogrn_valid``; ``website``, ``domain``, ``city``, ``address``, ``channel``,
+  ``potential``): a valid INN/OGRN first, then the value most members share, then the longest, then the
+  earliest record. Input order is the trust order: put the source you trust most first.
+- unions, ``; ``-joined in first-seen order: ``email``, ``phone_raw``, ``phone_invalid``, ``contact``,
+  ``category``; ``phones`` is the union as a list and ``phone`` its first number.
+- provenance (``source``, ``source_sheet``, ``source_row``): every member's value, aligned with ``lead_ids``.
+- every other column: its distinct non-empty values, ``; ``-joined.
+
+``lead_id`` of a merged row is its ``cluster_id`` (the seed's lead_id), so merged rows stay addressable.
+The cluster file keeps every record as it was, with ``cluster_id`` and ``match_reason``.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from leadkit import columns as C
+
+ORDER = "_dd_order"
+
+#: (field that decides, fields taken from the same record, prefer records where this flag is "true")
+PICKS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    (C.COMPANY, (C.COMPANY, C.COMPANY_NAME, C.LEGAL_FORM, C.COMPANY_KEY), None),
+    (C.INN, (C.INN, C.INN_VALID), C.INN_VALID),
+    (C.OGRN, (C.OGRN, C.OGRN_VALID), C.OGRN_VALID),
+    (C.WEBSITE, (C.WEBSITE,), None),
+    (C.DOMAIN, (C.DOMAIN,), None),
+    (C.CITY, (C.CITY,), None),
+    (C.ADDRESS, (C.ADDRESS,), None),
+    (C.CHANNEL, (C.CHANNEL,), None),
+    (C.POTENTIAL, (C.POTENTIAL,), None),
+)
+UNIONS: tuple[str, ...] = (C.EMAIL, C.PHONE_RAW, C.PHONE_INVALID, C.CONTACT, C.CATEGORY)
+ALIGNED: tuple[str, ...] = (C.SOURCE, C.SOURCE_SHEET, C.SOURCE_ROW)
+DERIVED: frozenset[str] = frozenset(
+    {C.LEAD_ID, C.LEAD_IDS, C.CLUSTER_ID, C.CLUSTER_SIZE, C.MATCH_REASON, C.PHONES, C.PHONE}
+)
+
+
+def _best_record(
+    members: pl.DataFrame, lead: str, fields: list[str], flag: str | None
+) -> pl.DataFrame:
+    """Per cluster, ``fields`` from the record whose ``lead`` value wins (flag, frequency, length, order)."""
+    priority = (pl.col(flag) == "true").fill_null(False) if flag else pl.lit(False)
+    return (
+        members.filter(pl.col(lead).is_not_null())
+        .with_columns(
+            priority.alias("_dd_prio"),
+            pl.len().over(C.CLUSTER_ID, lead).alias("_dd_freq"),
+            pl.col(lead).str.len_chars().alias("_dd_len"),
+        )
+        .sort(
+            [C.CLUSTER_ID, "_dd_prio", "_dd_freq", "_dd_len", ORDER],
+            descending=[False, True, True, True, False],
+        )
+        .group_by(C.CLUSTER_ID, maintain_order=True)
+        .first()
+        .select(C.CLUSTER_ID, *fields)
+    )
+
+
+# Members are gathered as lists in the group-by and the lists reduced afterwards: list operations
+# run on whole columns, where string joins inside a group-by run group by group.
+
+
+def _union(column: str) -> pl.Expr:
+    parts = (
+        pl.col(column)
+        .list.drop_nulls()
+        .list.join(C.LIST_SEPARATOR)
+        .str.split(C.LIST_SEPARATOR)
+        .list.eval(pl.element().str.strip_chars())
+        .list.filter(pl.element() != "")
+        .list.unique(maintain_order=True)
+    )
+    return parts.list.join(C.LIST_SEPARATOR).pipe(_null_if_empty).alias(column)
+
+
+def _aligned(column: str) -> pl.Expr:
+    joined = pl.col(column).list.eval(pl.element().fill_null("")).list.join(C.LIST_SEPARATOR)
+    present = pl.col(column).list.drop_nulls().list.len() > 0
+    return pl.when(present).then(joined).otherwise(None).alias(column)
+
+
+def _distinct(column: str) -> pl.Expr:
+    values = (
+        pl.col(column)
+        .list.drop_nulls()
+        .list.filter(pl.element().str.strip_chars() != "")
+        .list.unique(maintain_order=True)
+    )
+    return values.list.join(C.LIST_SEPARATOR).pipe(_null_if_empty).alias(column)
+
+
+def _null_if_empty(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
+
+
+def merge_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
+    """One row per cluster of ``clusters`` (records in input order with cluster_id, cluster_size).
+
+    Clusters appear in the order of their first record in the input.
+    """
+    frame = clusters.with_row_index(ORDER)
+    for column in (*(f for _, fs, _ in PICKS for f in fs), *UNIONS, *ALIGNED):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    if C.PHONES not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(C.PHONES))
+    picked = [f for _, fs, _ in PICKS for f in fs]
+    extras = [
+        c
+        for c in frame.columns
+        if c not in DERIVED
+        and c != ORDER
+        and c not in picked
+        and c not in UNIONS
+        and c not in ALIGNED
+    ]
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c in extras)
+
+    single_mask = pl.col(C.CLUSTER_SIZE).cast(pl.Int64) == 1
+    singles = frame.filter(single_mask).select(
+        pl.col(ORDER),
+        pl.col(C.CLUSTER_ID),
+        pl.col(C.CLUSTER_SIZE),
+        pl.col(C.LEAD_ID).alias(C.LEAD_IDS),
+        pl.col(C.PHONES),
+        pl.col(C.PHONES).list.first().alias(C.PHONE),
+        *picked,
+        *UNIONS,
+        *ALIGNED,
+        *extras,
+    )
+    members = frame.filter(~single_mask)
+    groups = (
+        members.group_by(C.CLUSTER_ID, maintain_order=True)
+        .agg(
+            pl.col(ORDER).min(),
+            pl.col(C.CLUSTER_SIZE).first(),
+            pl.col(C.LEAD_ID).alias(C.LEAD_IDS),
+            pl.col(C.PHONES)
+            .list.explode(keep_nulls=False, empty_as_null=False)
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .alias(C.PHONES),
+            *(pl.col(c) for c in (*UNIONS, *ALIGNED, *extras)),
+        )
+        .with_columns(
+            pl.col(C.LEAD_IDS).list.join(C.LIST_SEPARATOR),
+            *(_union(c) for c in UNIONS),
+            *(_aligned(c) for c in ALIGNED),
+            *(_distinct(c) for c in extras),
+        )
+    )
+    groups = groups.with_columns(
+        pl.when(pl.col(C.PHONES).list.len() > 0)
+        .then(pl.col(C.PHONES))
+        .otherwise(None)
+        .alias(C.PHONES)
+    ).with_columns(pl.col(C.PHONES).list.first().alias(C.PHONE))
+    for lead, fields, flag in PICKS:
+        best = _best_record(members, lead, list(fields), flag)
+        groups = groups.join(best, on=C.CLUSTER_ID, how="left", maintain_order="left")
+    merged = pl.concat([singles, groups.select(singles.columns)]).sort(ORDER).drop(ORDER)
+    merged = merged.with_columns(pl.col(C.CLUSTER_ID).alias(C.LEAD_ID))
+    # Columns the input did not have are not invented (phone comes with phones).
+    keep = {*clusters.columns, C.LEAD_IDS}
+    if C.PHONES in clusters.columns:
+        keep.add(C.PHONE)
+    return C.order_columns(merged.select([c for c in merged.columns if c in keep]))
