@@ -245,3 +245,14 @@ def test_property_split_never_invents_letters(name: str) -> None:
     company_name, _ = split_legal_form(name)
     lookalike_folds = set("АВСЕНКМОРТХУасекорху ")  # and any whitespace read as a space
     assert all(ch in name or ch in lookalike_folds for ch in company_name)
+
+
+def test_names_spread_over_worker_processes_give_the_same_result() -> None:
+    names = pl.Series(
+        ["ООО «Ромашка»", 'OOO "Pомашка"', "ИП Иванов Иван Иванович", None, "Вектор-М, ЗАО"] * 40
+        + [f"Торговый дом «Север-{i}»" for i in range(200)]
+    )
+    parallel = normalize_companies(names, min_parallel=1)
+    serial = normalize_companies(names, min_parallel=10**9)
+    assert parallel.equals(serial)
+    assert parallel.row(1) == ("Ромашка", "ООО", "ромашка")
