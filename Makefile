@@ -35,6 +35,10 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m benchmarks.public
+	$(BIN)/python benchmarks/bench_pipeline.py 100000 1000000
+	$(BIN)/python benchmarks/bench_dedupe.py --n 100000 1000000
+	$(BIN)/python benchmarks/bench_clean.py --n 1000000
 	$(BIN)/python benchmarks/bench_phones.py --n 1000000
 
 clean:

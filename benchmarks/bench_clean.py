@@ -7,7 +7,6 @@ Run: ``.venv/bin/python benchmarks/bench_clean.py --n 1000000``. The leads come 
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,18 +17,8 @@ if __package__ in (None, ""):  # run as `python benchmarks/bench_clean.py`: make
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generate import generate_leads
+from benchmarks.measure import cpu_seconds, peak_rss_mb
 from leadkit.normalize import clean_leads
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time of this process, all threads."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def run(n: int, seed: int, region: str, out: Callable[[str], Any] = print) -> dict[str, float]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -24,16 +23,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python benchmarks/bench_dedupe.py`: make leadkit importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time of this process, all threads."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+from benchmarks.measure import cpu_seconds, peak_rss_mb
 
 
 def _prepare(n: int, seed: int, folder: Path) -> dict[str, float]:

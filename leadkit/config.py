@@ -205,14 +205,21 @@ def _positive_int(value: Any, key: str, where: str) -> int | None:
     return value
 
 
-def _package_yaml(package: str, name: str) -> Any:
-    return yaml.safe_load(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+def data_yaml(name: str) -> Any:
+    """Parse one of leadkit's reference files in ``leadkit/data/`` (a ConfigError if a user broke it)."""
+    try:
+        text = resources.files("leadkit").joinpath("data", name).read_text(encoding="utf-8")
+        return yaml.safe_load(text)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(
+            f"cannot read reference data: {exc}", file=f"leadkit/data/{name}"
+        ) from exc
 
 
 @functools.cache
 def synonyms() -> ColumnRules:
     """The built-in header synonyms."""
-    return ColumnRules.parse(_package_yaml("leadkit.data", "synonyms.yaml"), "synonyms.yaml")
+    return ColumnRules.parse(data_yaml("synonyms.yaml"), "synonyms.yaml")
 
 
 @functools.cache

@@ -19,12 +19,11 @@ import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import polars as pl
-import yaml
 
 from leadkit import columns as C
+from leadkit.config import data_yaml
 from leadkit.errors import ConfigError
 
 __all__ = ["company_key", "legal_forms", "normalize_companies", "split_legal_form"]
@@ -71,18 +70,10 @@ class _FormIndex:
     key_lengths: tuple[int, ...]
 
 
-def _read_yaml(name: str) -> object:
-    text = resources.files("leadkit").joinpath("data", name).read_text(encoding="utf-8")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}", file=f"leadkit/data/{name}") from exc
-
-
 @cache
 def lookalikes() -> dict[str, str]:
     """Latin letter → Cyrillic letter it looks like, from ``lookalikes.yaml``."""
-    data = _read_yaml("lookalikes.yaml")
+    data = data_yaml("lookalikes.yaml")
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1
         for k, v in data.items()
@@ -96,7 +87,7 @@ def lookalikes() -> dict[str, str]:
 @cache
 def legal_forms() -> tuple[LegalForm, ...]:
     """The legal forms of ``legal_forms.yaml``, validated."""
-    data = _read_yaml("legal_forms.yaml")
+    data = data_yaml("legal_forms.yaml")
     entries = data.get("forms") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ConfigError("expected a 'forms:' list", file="legal_forms.yaml")

@@ -14,11 +14,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import polars as pl
-import yaml
 
+from leadkit.config import data_yaml
 from leadkit.errors import ConfigError
 
 __all__ = [
@@ -43,14 +42,6 @@ _TRIM = " ,;.-–—"
 _POSTCODE = re.compile(r"^\d{6}\b\s*")
 
 
-def _read_yaml(name: str) -> object:
-    text = resources.files("leadkit").joinpath("data", name).read_text(encoding="utf-8")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}", file=f"leadkit/data/{name}") from exc
-
-
 def _word_list(data: object, key: str, file: str) -> tuple[str, ...]:
     values = data.get(key) if isinstance(data, dict) else None
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
@@ -61,14 +52,14 @@ def _word_list(data: object, key: str, file: str) -> tuple[str, ...]:
 @cache
 def public_email_domains() -> frozenset[str]:
     """Free e-mail services (``public_email_domains.yaml``): their addresses name no company."""
-    data = _read_yaml("public_email_domains.yaml")
+    data = data_yaml("public_email_domains.yaml")
     return frozenset(d.lower() for d in _word_list(data, "domains", "public_email_domains.yaml"))
 
 
 @cache
 def non_company_sites() -> frozenset[str]:
     """Social networks, maps and directories (``non_company_sites.yaml``): never a lead's domain."""
-    data = _read_yaml("non_company_sites.yaml")
+    data = data_yaml("non_company_sites.yaml")
     return frozenset(d.lower() for d in _word_list(data, "domains", "non_company_sites.yaml"))
 
 
@@ -258,7 +249,7 @@ def _words_pattern(words: tuple[str, ...]) -> str:
 
 @cache
 def _city_words() -> _CityWords:
-    data = _read_yaml("city_names.yaml")
+    data = data_yaml("city_names.yaml")
     file = "city_names.yaml"
 
     def words(key: str) -> tuple[str, ...]:

@@ -34,11 +34,9 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 
 import phonenumbers
 import polars as pl
-import yaml
 from phonenumbers import (
     Leniency,
     NumberParseException,
@@ -49,6 +47,7 @@ from phonenumbers import (
 )
 
 from leadkit import columns as C
+from leadkit.config import data_yaml
 from leadkit.errors import ConfigError, LeadkitError
 
 __all__ = ["normalize_phone", "normalize_phones"]
@@ -100,11 +99,8 @@ _NUMBER_TYPES = (
 @functools.cache
 def _extension_markers() -> tuple[str, ...]:
     """The extension markers from ``leadkit/data/phone_extensions.yaml`` (loaded once), longest first."""
-    path = resources.files("leadkit") / "data" / "phone_extensions.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read extension markers: {exc}", file=str(path)) from exc
+    path = "leadkit/data/phone_extensions.yaml"
+    data = data_yaml("phone_extensions.yaml")
     markers = data.get("markers") if isinstance(data, dict) else None
     if not isinstance(markers, list) or not markers:
         raise ConfigError("expected a non-empty list under 'markers'", file=str(path))
