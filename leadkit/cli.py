@@ -105,10 +105,10 @@ def _command(func: F) -> F:
 
 
 @contextlib.contextmanager
-def _file_progress(total: int) -> Iterator[Callable[[str], None]]:
+def _file_progress() -> Iterator[Callable[[Any, int, int], None]]:
     """A progress bar over files on a terminal's stderr; nothing when stderr is a pipe or a file."""
-    if not sys.stderr.isatty() or total < 2:
-        yield lambda _name: None
+    if not sys.stderr.isatty():
+        yield lambda _file, _index, _total: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -118,17 +118,11 @@ def _file_progress(total: int) -> Iterator[Callable[[str], None]]:
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
         transient=True,
-        console=None,
     ) as progress:
-        task = progress.add_task("", total=total)
-        first = True
+        task = progress.add_task("", total=None)
 
-        def advance(name: str) -> None:
-            nonlocal first
-            if not first:
-                progress.advance(task)
-            first = False
-            progress.update(task, description=name)
+        def advance(file: Any, index: int, total: int) -> None:
+            progress.update(task, completed=index, total=total, description=file.source)
 
         yield advance
 
@@ -160,19 +154,16 @@ def import_command(
 ) -> None:
     """Read CSV/TSV/TXT/XLSX exports into one lead table."""
     from leadkit.config import load_maps
-    from leadkit.io.read import find_inputs, import_leads
+    from leadkit.io.read import import_leads
     from leadkit.io.write import write_table
 
     source_maps = load_maps(maps or [])
-    inputs, _ = find_inputs(paths)
-    with _file_progress(len(inputs)) as advance:
-        result = import_leads(
-            paths, source_maps, skip_bad=skip_bad, on_file=lambda f: advance(f.source)
-        )
+    with _file_progress() as advance:
+        result = import_leads(paths, source_maps, skip_bad=skip_bad, on_file=advance)
     for warning in result.warnings:
         _say(f"warning: {warning}")
     write_table(result.leads, output, excel=excel)
-    _say(f"imported {result.leads.height} leads from {len(inputs)} file(s)")
+    _say(f"imported {result.leads.height} leads from {result.files} file(s)")
 
 
 @app.command("clean")

@@ -64,6 +64,7 @@ class ImportResult:
 
     leads: pl.DataFrame
     warnings: list[str] = field(default_factory=list)
+    files: int = 0
 
 
 @dataclass
@@ -127,19 +128,20 @@ def import_leads(
     maps: Sequence[SourceMap] = (),
     *,
     skip_bad: bool = False,
-    on_file: Callable[[InputFile], None] | None = None,
+    on_file: Callable[[InputFile, int, int], None] | None = None,
     stdin: io.BufferedIOBase | None = None,
 ) -> ImportResult:
     """Import every file under ``paths`` into one lead table (import columns first, then the sources' own).
 
     With ``skip_bad`` a file that cannot be read is reported as a warning and the others still import;
     without it the first bad file stops the import, so no lead list is ever silently incomplete.
+    ``on_file(file, index, total)`` is called before each file is read (for a progress bar).
     """
     inputs, warnings = find_inputs(paths)
     frames: list[pl.DataFrame] = []
-    for item in inputs:
+    for index, item in enumerate(inputs):
         if on_file is not None:
-            on_file(item)
+            on_file(item, index, len(inputs))
         try:
             grids = _read_grids(item, maps, warnings, stdin)
             frames.extend(_to_leads(grid, warnings) for grid in grids)
@@ -150,7 +152,7 @@ def import_leads(
     if not frames:
         raise LeadkitError("no leads found in " + ", ".join(paths))
     leads = pl.concat(frames, how="diagonal_relaxed")
-    return ImportResult(_with_lead_ids(leads), warnings)
+    return ImportResult(_with_lead_ids(leads), warnings, len(inputs))
 
 
 # --- files to grids ---------------------------------------------------------------------------------
