@@ -544,3 +544,76 @@ def test_a_shared_reception_number_is_no_difference() -> None:
     assert cluster_of(result)["b9"] == "b0"
     assert reason_of(result)["b9"] == "key + city"
     assert result.merged.height == 4
+
+
+def test_input_read_in_pieces_gives_the_same_result() -> None:
+    # A Parquet file reads in pieces: the cluster file keeps them, and nothing else changes.
+    base = leads(*MIXED)
+    pieces = pl.concat([base.slice(0, 4), base.slice(4, 3), base.slice(7)], rechunk=False)
+    assert pieces.n_chunks() == 3
+    whole = dedupe_leads(base)
+    split = dedupe_leads(pieces)
+    assert split.clusters.equals(whole.clusters)
+    assert split.merged.equals(whole.merged)
+    assert split.review.equals(whole.review)
+    assert split.clusters.get_column(C.LEAD_ID).n_chunks() == 3
+
+
+def test_garbage_collector_is_left_as_found() -> None:
+    import gc
+
+    base = leads(*MIXED)
+    assert gc.isenabled()
+    dedupe_leads(base)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        dedupe_leads(base)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_merged_row_takes_each_field_from_its_own_winner() -> None:
+    df = leads(
+        lead(
+            "w1",
+            "ООО «Ромашка»",
+            "ромашка",
+            city="Москва",
+            inn="7707083894",
+            inn_valid="false",
+            address="ул. Ленина, 5",
+            phones=["+74951234567"],
+        ),
+        lead(
+            "w2",
+            "Ромашка",
+            "ромашка",
+            city="москва",
+            inn="7736207543",
+            inn_valid="true",
+            address=None,
+            phones=["+74951234567"],
+        ),
+        lead(
+            "w3",
+            "Ромашка",
+            "ромашка",
+            city="Москва",
+            inn=None,
+            address="Ленина 5",
+            phones=["+74951234567"],
+        ),
+    )
+    result = dedupe_leads(df)
+    assert result.merged.height == 1
+    row = result.merged.row(0, named=True)
+    # A valid INN wins over a more frequent or earlier one, and brings its own flag.
+    assert (row[C.INN], row[C.INN_VALID]) == ("7736207543", "true")
+    # Frequency, then length: "Ромашка" twice beats "ООО «Ромашка»" once; "Москва" twice.
+    assert row[C.COMPANY] == "Ромашка"
+    assert row[C.CITY] == "Москва"
+    # Tied once each: the longer address wins.
+    assert row[C.ADDRESS] == "ул. Ленина, 5"
+    assert row[C.LEAD_IDS] == "w1; w2; w3"

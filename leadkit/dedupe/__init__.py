@@ -70,6 +70,26 @@ def _not_duplicate_ranks(
     return list(zip(pairs.get_column("a").to_list(), pairs.get_column("b").to_list(), strict=True))
 
 
+def _chunked_like(base: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """``new`` split at the row boundaries where all of ``base``'s columns are split in memory.
+
+    Side by side with columns split elsewhere, Polars would copy the whole table (gigabytes at a
+    million leads) into one piece at the next select; a Parquet file reads in pieces.
+    """
+    layouts = {tuple(column.chunk_lengths()) for column in base.iter_columns()}
+    if len(layouts) != 1:
+        return new
+    lengths = layouts.pop()
+    if len(lengths) < 2 or sum(lengths) != new.height:
+        return new
+    pieces = []
+    offset = 0
+    for length in lengths:
+        pieces.append(new.slice(offset, length))
+        offset += length
+    return pl.concat(pieces, rechunk=False)
+
+
 def dedupe_leads(
     df: pl.DataFrame,
     threshold: int = DEFAULT_THRESHOLD,
@@ -111,11 +131,14 @@ def dedupe_leads(
         pl.len().over(C.CLUSTER_ID).cast(pl.String).alias(C.CLUSTER_SIZE),
         pl.col("_dd_weak").any().over(C.CLUSTER_ID).alias("_dd_review"),
     )
-    del prep, accepted
+    # Merging is the peak of memory: what only clustering needed goes before it.
+    del prep, accepted, evidence, found, lead_by_rank
     # Back in input order, the new columns sit beside the input's own, which are not copied.
     by_row = by_rank.sort(ROW).drop(ROW)
+    del by_rank
     base = df.drop([c for c in C.DEDUPE_COLUMNS if c in df.columns])
-    joined = base.hstack(by_row)
+    joined = base.hstack(_chunked_like(base, by_row))
+    del base, by_row
     clusters = C.order_columns(joined.drop("_dd_weak", "_dd_review"))
     review = C.order_columns(
         joined.filter(pl.col("_dd_review"))

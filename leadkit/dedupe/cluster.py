@@ -10,7 +10,8 @@ domains are all different: namesakes do not chain through a record that lacks a 
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+import gc
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,9 +82,10 @@ def _cluster_facts(facts: pl.DataFrame, root_of: dict[int, int]) -> dict[int, _F
         pl.col("city").drop_nulls().unique(),
         pl.col("domain").drop_nulls().unique(),
     )
+    columns = [grouped.get_column(c).to_list() for c in ("root", "phones", "city", "domain")]
     return {
         root: _Facts(phones, cities, domains)
-        for root, phones, cities, domains in grouped.iter_rows()
+        for root, phones, cities, domains in zip(*columns, strict=True)
     }
 
 
@@ -101,6 +103,24 @@ def cluster_pairs(
     "Амур" without a phone between them) stop there. Guarded pairs rank after all others, so the
     clusters' facts are gathered once, after the other pairs are applied.
     """
+    # Millions of small sets and tuples, none of them cyclic: the cyclic garbage collector would
+    # only walk them again and again (a third of the time), so it pauses while they are built.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _cluster(size, accepted, evidence, not_duplicates)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cluster(
+    size: int,
+    accepted: pl.DataFrame,
+    evidence: Evidence,
+    not_duplicates: list[tuple[int, int]],
+) -> Clustering:
+    """``cluster_pairs`` with the garbage collector paused."""
     parent = list(range(size))
     inn_of = list(evidence.inn)
     forbidden: dict[int, set[int]] = defaultdict(set)
@@ -117,43 +137,57 @@ def cluster_pairs(
     ordered = accepted.sort(
         ["guarded", "rank", "score", "a", "b"], descending=[False, False, True, False, False]
     ).select("a", "b", "rank", "reason", "weak", "guarded")
-    tree: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    facts: dict[int, _Facts] | None = None
+    # Guarded pairs rank last: the plain pairs run first, without the whole-cluster facts.
+    plain = ordered.height - int(ordered.get_column("guarded").sum())
+    ends_a = ordered.get_column("a").to_list()
+    ends_b = ordered.get_column("b").to_list()
+    ranks = ordered.get_column("rank").to_list()
     # Company websites per cluster (root), kept from the first union on: a shared number or name
-    # never joins two clusters whose sites all differ.
+    # never joins two clusters whose sites all differ. Most records have no site: a root without an
+    # entry here has at most its own domain, so sets are made only for roots that have one.
     domain_of = evidence.facts.get_column("domain").to_list()
     sites: dict[int, set[str]] = {}
-
-    def sites_of(root: int) -> set[str]:
-        found = sites.get(root)
-        if found is None:
-            domain = domain_of[root]
-            found = sites[root] = {domain} if domain else set()
-        return found
-
-    columns = [ordered.get_column(c).to_list() for c in ("a", "b", "rank", "guarded")]
-    for index, (a, b, rank, guarded) in enumerate(zip(*columns, strict=True)):
-        if guarded and facts is None:
-            rest = ordered.filter("guarded")
+    # The accepted edges in order: (a, b, index in ``ordered``).
+    edges: list[tuple[int, int, int]] = []
+    facts: dict[int, _Facts] | None = None
+    for index in range(ordered.height):
+        if index == plain:
+            rest = ordered.slice(plain)
             ends = pl.concat([rest.get_column("a"), rest.get_column("b")]).unique()
             needed = {find(x) for x in ends.to_list()}
-            root_of = {x: r for x in tree.keys() | needed if (r := find(x)) in needed}
+            touched = {x for a, b, _ in edges for x in (a, b)}
+            root_of = {x: r for x in touched | needed if (r := find(x)) in needed}
             facts = _cluster_facts(evidence.facts, root_of)
+        a = ends_a[index]
+        b = ends_b[index]
         ra = a if parent[a] == a else find(a)
         rb = b if parent[b] == b else find(b)
         if ra == rb:
             continue
-        if inn_of[ra] is not None and inn_of[rb] is not None and inn_of[ra] != inn_of[rb]:
-            continue
+        inn_a = inn_of[ra]
+        if inn_a is not None:
+            inn_b = inn_of[rb]
+            if inn_b is not None and inn_a != inn_b:
+                continue
         if forbidden and _forbidden_between(ra, rb, forbidden, find):
             continue
-        site_a, site_b = sites_of(ra), sites_of(rb)
-        if rank > DOMAIN_RANK and site_a and site_b and site_a.isdisjoint(site_b):
+        site_a = sites.get(ra)
+        if site_a is None and (domain := domain_of[ra]):
+            site_a = sites[ra] = {domain}
+        site_b = sites.get(rb)
+        if site_b is None and (domain := domain_of[rb]):
+            site_b = sites[rb] = {domain}
+        if ranks[index] > DOMAIN_RANK and site_a and site_b and site_a.isdisjoint(site_b):
             continue
         # The smaller rank stays root, so a cluster's root is its smallest lead_id: its seed.
         root, child = (ra, rb) if ra < rb else (rb, ra)
-        sites[root] = site_a | site_b
-        sites.pop(child, None)
+        # The sites are joined before the facts guard is asked, and kept even when it refuses.
+        if site_a and site_b:
+            sites[root] = site_a | site_b
+            sites.pop(child, None)
+        elif site_a or site_b:
+            sites[root] = site_a or site_b or set()
+            sites.pop(child, None)
         if facts is not None:
             fa, fb = facts[ra], facts[rb]
             if fa.contradicts(fb):
@@ -167,9 +201,12 @@ def cluster_pairs(
             inn_of[root] = inn_of[child]
         if child in forbidden:
             forbidden[root] |= forbidden.pop(child)
+        edges.append((a, b, index))
+
+    tree: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for a, b, index in edges:
         tree[a].append((b, index))
         tree[b].append((a, index))
-
     reason_of = ordered.get_column("reason").to_list()
     weak_of = ordered.get_column("weak").to_list()
     # Only records some union touched can belong to another record's cluster.
@@ -178,20 +215,22 @@ def cluster_pairs(
         seed[x] = find(x)
     reasons = [SINGLE] * size
     weak_join = [False] * size
-    # Each member's reason is that of the edge that reached it from the seed (breadth first, edges in
-    # the order they were accepted), so the explanation reads outward from the seed.
-    for root in sorted({seed[x] for x in tree}):
+    # Each member's reason is that of the edge that reached it from the seed, so the explanation
+    # reads outward from the seed. Every kept edge joined two clusters: the edges form trees, each
+    # member is reached once, by the edge towards its seed, in whatever order the tree is walked.
+    reached = bytearray(size)
+    for root in {seed[x] for x in tree}:
         reasons[root] = SEED
-        queue = deque([root])
-        seen = {root}
-        while queue:
-            node = queue.popleft()
+        reached[root] = 1
+        todo = [root]
+        while todo:
+            node = todo.pop()
             for other, index in tree[node]:
-                if other not in seen:
-                    seen.add(other)
+                if not reached[other]:
+                    reached[other] = 1
                     reasons[other] = reason_of[index]
                     weak_join[other] = weak_of[index]
-                    queue.append(other)
+                    todo.append(other)
     return Clustering(seed=seed, reason=reasons, weak=weak_join)
 
 

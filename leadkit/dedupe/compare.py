@@ -66,15 +66,13 @@ def _similarity(
     ids_a: pl.Series,
     ids_b: pl.Series,
     scorer: Callable[..., float],
-    sort_tokens: bool,
     cutoff: int,
 ) -> pl.Series:
     """Similarity 0–100 of the texts (``values``: id, text) behind aligned value ids (null where
     either is null), computed once per distinct pair of values; rapidfuzz scores them in parallel.
 
-    With ``sort_tokens`` the words of each value are sorted first (once per value, not per pair),
-    so ``ratio`` on them is ``token_sort_ratio``. Scores below ``cutoff`` (where no rule reads
-    the exact value) are 0.
+    Texts whose words were sorted first (``SORTED``) make ``ratio`` on them ``token_sort_ratio``.
+    Scores below ``cutoff`` (where no rule reads the exact value) are 0.
     """
     # The scores are symmetric: (x, y) and (y, x) are one distinct pair.
     frame = pl.select(
@@ -82,16 +80,19 @@ def _similarity(
     )
     distinct = frame.drop_nulls().unique()
     needed = pl.concat([distinct.get_column("l"), distinct.get_column("r")]).unique()
-    text = pl.col("text")
-    if sort_tokens:
-        text = text.str.split(" ").list.sort().list.join(" ")
-    lookup = values.filter(pl.col("id").is_in(needed.implode())).select("id", text.alias("text"))
-    distinct = distinct.join(lookup.rename({"id": "l", "text": "lt"}), on="l", how="inner").join(
-        lookup.rename({"id": "r", "text": "rt"}), on="r", how="inner"
+    lookup = (
+        values.filter(pl.col("id").is_in(needed.implode()))
+        .select("id", "text")
+        .with_row_index("pos")
     )
+    distinct = distinct.join(
+        lookup.select(pl.col("id").alias("l"), pl.col("pos").alias("lp")), on="l", how="inner"
+    ).join(lookup.select(pl.col("id").alias("r"), pl.col("pos").alias("rp")), on="r", how="inner")
+    # Each distinct text becomes a Python string once; the pairs share them by position.
+    texts = np.array(lookup.get_column("text").to_list(), dtype=object)
     scores = process.cpdist(
-        distinct.get_column("lt").to_list(),
-        distinct.get_column("rt").to_list(),
+        texts[distinct.get_column("lp").to_numpy()].tolist(),
+        texts[distinct.get_column("rp").to_numpy()].tolist(),
         scorer=scorer,
         score_cutoff=cutoff,
         workers=-1,
@@ -102,6 +103,9 @@ def _similarity(
     )
     return frame.join(distinct, on=["l", "r"], how="left", maintain_order="left").get_column("s")
 
+
+#: Prefix of the ``values`` entries whose texts have their words sorted (for token_sort_ratio).
+SORTED = "sorted:"
 
 #: Pairs compared at once: bounds the memory of the comparison, not its result.
 CHUNK_PAIRS = 2_000_000
@@ -124,6 +128,11 @@ def compare_pairs(
         .unique("id")
         for column in (KEY, ADDR)
     }
+    # Words sorted once per distinct value for all chunks, not once per chunk.
+    for column in (KEY, ADDR):
+        values[SORTED + column] = values[column].with_columns(
+            pl.col("text").str.split(" ").list.sort().list.join(" ")
+        )
     chunks = [
         _compare_chunk(prep, sides, values, pairs.slice(start, CHUNK_PAIRS), threshold, rules)
         for start in range(0, max(pairs.height, 1), CHUNK_PAIRS)
@@ -198,20 +207,18 @@ def _compare_chunk(
     # Similarities are the costly part: each is computed only where some rule reads it.
     want_name = pl.when(pl.col("names_close") & ~pl.col("key_same"))
     name = _similarity(
-        values[KEY],
+        values[SORTED + KEY],
         feats.select(want_name.then(pl.col(f"{_id(KEY)}_a"))).to_series(),
         feats.select(want_name.then(pl.col(f"{_id(KEY)}_b"))).to_series(),
         fuzz.ratio,
-        sort_tokens=True,
         cutoff=threshold,
     )
     want_addr = pl.when(pl.col("addr_cmp") & (pl.col(f"{_id(ADDR)}_a") != pl.col(f"{_id(ADDR)}_b")))
     addr = _similarity(
-        values[ADDR],
+        values[SORTED + ADDR],
         feats.select(want_addr.then(pl.col(f"{_id(ADDR)}_a"))).to_series(),
         feats.select(want_addr.then(pl.col(f"{_id(ADDR)}_b"))).to_series(),
         fuzz.ratio,
-        sort_tokens=True,
         cutoff=min(rules.address_differ, rules.address_match),
     )
     feats = feats.with_columns(
@@ -236,7 +243,6 @@ def _compare_chunk(
         feats.select(want_sup.then(pl.col(f"{_id(KEY)}_a"))).to_series(),
         feats.select(want_sup.then(pl.col(f"{_id(KEY)}_b"))).to_series(),
         fuzz.token_set_ratio,
-        sort_tokens=False,
         cutoff=min(rules.name_conflict, rules.name_support),
     )
     feats = feats.with_columns(name_sup=pl.when(pl.col("key_same")).then(100).otherwise(support))

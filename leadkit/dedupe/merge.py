@@ -42,26 +42,45 @@ DERIVED: frozenset[str] = frozenset(
 )
 
 
-def _best_record(
-    members: pl.DataFrame, lead: str, fields: list[str], flag: str | None
-) -> pl.DataFrame:
-    """Per cluster, ``fields`` from the record whose ``lead`` value wins (flag, frequency, length, order)."""
-    priority = (pl.col(flag) == "true").fill_null(False) if flag else pl.lit(False)
-    return (
-        members.filter(pl.col(lead).is_not_null())
-        .with_columns(
-            priority.alias("_dd_prio"),
-            pl.len().over(C.CLUSTER_ID, lead).alias("_dd_freq"),
-            pl.col(lead).str.len_chars().alias("_dd_len"),
+def _best_records(members: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster (in the order of ``members``' group-by), the ``PICKS`` fields, each group from
+    the record whose deciding value wins: non-empty, flag "true", most members share it, longest,
+    earliest.
+
+    One group-by finds every pick's winning row at once; the fields are then gathered by row, so
+    the members are neither sorted nor copied once per pick.
+    """
+    row = "_dd_row"
+    keys: list[pl.Expr] = []
+    winners: list[pl.Expr] = []
+    for pick, (lead, _, flag) in enumerate(PICKS):
+        criteria = [pl.col(lead).is_not_null()]
+        if flag:
+            criteria.append((pl.col(flag) == "true").fill_null(False))
+        criteria += [pl.len().over(C.CLUSTER_ID, lead), pl.col(lead).str.len_chars()]
+        names = [f"_dd_k{pick}_{i}" for i in range(len(criteria))]
+        keys += [expr.alias(name) for expr, name in zip(criteria, names, strict=True)]
+        # Rows are in input order, so the smallest row number is the earliest record.
+        winners.append(
+            pl.col(row)
+            .sort_by([*names, row], descending=[*([True] * len(names)), False])
+            .first()
+            .alias(f"_dd_w{pick}")
         )
-        .sort(
-            [C.CLUSTER_ID, "_dd_prio", "_dd_freq", "_dd_len", ORDER],
-            descending=[False, True, True, True, False],
-        )
+    numbered = members.with_row_index(row)
+    won = (
+        numbered.select(C.CLUSTER_ID, row, *keys)
         .group_by(C.CLUSTER_ID, maintain_order=True)
-        .first()
-        .select(C.CLUSTER_ID, *fields)
+        .agg(*winners)
     )
+    parts = [won.select(C.CLUSTER_ID)]
+    for pick, (lead, fields, _) in enumerate(PICKS):
+        chosen = numbered.select(*fields, pl.col(lead).is_not_null().alias("_dd_ok")).gather(
+            won.get_column(f"_dd_w{pick}")
+        )
+        # A cluster where no member has the deciding value takes none of its fields.
+        parts.append(chosen.select(pl.when("_dd_ok").then(pl.col(f)).alias(f) for f in fields))
+    return pl.concat(parts, how="horizontal")
 
 
 # Members are gathered as lists in the group-by and the lists reduced afterwards: list operations
@@ -164,9 +183,8 @@ def merge_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
         .alias(C.PHONES)
     ).with_columns(pl.col(C.PHONES).list.first().alias(C.PHONE))
-    for lead, fields, flag in PICKS:
-        best = _best_record(members, lead, list(fields), flag)
-        groups = groups.join(best, on=C.CLUSTER_ID, how="left", maintain_order="left")
+    # Both group-bys keep the clusters in the order of their first member: side by side, no join.
+    groups = groups.hstack(_best_records(members).drop(C.CLUSTER_ID).get_columns())
     merged = pl.concat([singles, groups.select(singles.columns)]).sort(ORDER).drop(ORDER)
     merged = merged.with_columns(pl.col(C.CLUSTER_ID).alias(C.LEAD_ID))
     # Columns the input did not have are not invented (phone comes with phones).
