@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from leadkit import columns as C
-from leadkit.normalize.companies import normalize_companies
+from leadkit.normalize.companies import start_normalize_companies
 from leadkit.normalize.contacts import (
     clean_city,
     inn_valid,
@@ -38,22 +38,29 @@ def clean_leads(df: pl.DataFrame, region: str = "RU") -> pl.DataFrame:
     gives the same result. ``region`` is the country of numbers written without a country code.
     """
     base = df.drop([c for c in C.CLEAN_COLUMNS if c in df.columns])
-    phones = normalize_phones(_column(base, C.PHONE_RAW), region=region)
-    companies = normalize_companies(_column(base, C.COMPANY))
-    email = _column(base, C.EMAIL)
-    updates: list[pl.Series] = []
-    if C.EMAIL in base.columns:
-        updates.append(normalize_emails(email).rename(C.EMAIL))
-    if C.CITY in base.columns or C.ADDRESS in base.columns:
-        city = clean_city(_column(base, C.CITY), _column(base, C.ADDRESS))
-        updates.append(city.rename(C.CITY))
+    # Company names run in worker processes on big tables; the other columns go on meanwhile.
+    finish_companies = start_normalize_companies(_column(base, C.COMPANY))
+    try:
+        phones = normalize_phones(_column(base, C.PHONE_RAW), region=region)
+        email = _column(base, C.EMAIL)
+        updates: list[pl.Series] = []
+        if C.EMAIL in base.columns:
+            updates.append(normalize_emails(email).rename(C.EMAIL))
+        if C.CITY in base.columns or C.ADDRESS in base.columns:
+            city = clean_city(_column(base, C.CITY), _column(base, C.ADDRESS))
+            updates.append(city.rename(C.CITY))
+        identifiers = [
+            inn_valid(_column(base, C.INN)).rename(C.INN_VALID),
+            ogrn_valid(_column(base, C.OGRN)).rename(C.OGRN_VALID),
+            lead_domain(_column(base, C.WEBSITE), email).rename(C.DOMAIN),
+        ]
+    finally:
+        companies = finish_companies()
     added = [
         phones.get_column(C.PHONES).cast(pl.List(pl.String)),
         phones.get_column(C.PHONE).cast(pl.String),
         phones.get_column(C.PHONE_INVALID).cast(pl.String),
         *companies.get_columns(),
-        inn_valid(_column(base, C.INN)).rename(C.INN_VALID),
-        ogrn_valid(_column(base, C.OGRN)).rename(C.OGRN_VALID),
-        lead_domain(_column(base, C.WEBSITE), email).rename(C.DOMAIN),
+        *identifiers,
     ]
     return C.order_columns(base.with_columns(*updates, *added))

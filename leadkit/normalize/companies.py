@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -306,28 +307,75 @@ def _normalize_names(
     return company_names, forms, keys
 
 
-def _normalize_distinct(
-    values: list[str], min_parallel: int = PARALLEL_MIN_NAMES
-) -> tuple[list[str | None], list[str | None], list[str | None]]:
-    """``_normalize_names`` spread over the machine's cores when there are many names.
+_Normalized = tuple[list[str | None], list[str | None], list[str | None]]
 
-    The work is pure Python (the GIL keeps it on one core); at 1M leads it is the largest part of
-    ``clean``. Worker processes are spawned, not forked, because forking a process that runs Polars'
+
+def _start_distinct(values: list[str], min_parallel: int) -> Callable[[], _Normalized]:
+    """Start ``_normalize_names`` on ``values``; the returned function waits for and returns the result.
+
+    The work is pure Python (the GIL keeps it on one core) and at 1M leads the largest part of
+    ``clean``: with many names it runs in worker processes, one per core, while the caller goes on
+    with other columns. Workers are spawned, not forked: forking a process that runs Polars'
     thread pool can deadlock.
     """
     workers = min(os.cpu_count() or 1, 8)
     if len(values) < min_parallel or workers < 2:
-        return _normalize_names(values)
+        done = _normalize_names(values)
+        return lambda: done
     size = -(-len(values) // workers)
     chunks = [values[i : i + size] for i in range(0, len(values), size)]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        parts = list(pool.map(_normalize_names, chunks))
-    return (
-        [v for part in parts for v in part[0]],
-        [v for part in parts for v in part[1]],
-        [v for part in parts for v in part[2]],
+    pool = ProcessPoolExecutor(
+        max_workers=len(chunks), mp_context=multiprocessing.get_context("spawn")
     )
+    futures = [pool.submit(_normalize_names, chunk) for chunk in chunks]
+
+    def finish() -> _Normalized:
+        try:
+            parts = [future.result() for future in futures]
+        finally:
+            pool.shutdown(cancel_futures=True)
+        return (
+            [v for part in parts for v in part[0]],
+            [v for part in parts for v in part[1]],
+            [v for part in parts for v in part[2]],
+        )
+
+    return finish
+
+
+def start_normalize_companies(
+    names: pl.Series, *, min_parallel: int = PARALLEL_MIN_NAMES
+) -> Callable[[], pl.DataFrame]:
+    """Start ``normalize_companies``; call the returned function for its frame (``clean`` overlaps
+    the company names with the phones this way)."""
+    raw = names.cast(pl.String)
+    distinct = raw.drop_nulls().unique().to_list()
+    pending = _start_distinct(distinct, min_parallel)
+
+    def finish() -> pl.DataFrame:
+        company_names, forms, keys = pending()
+        lookup = pl.DataFrame(
+            {
+                "_raw": distinct,
+                C.COMPANY_NAME: company_names,
+                C.LEGAL_FORM: forms,
+                C.COMPANY_KEY: keys,
+            },
+            schema={
+                "_raw": pl.String,
+                C.COMPANY_NAME: pl.String,
+                C.LEGAL_FORM: pl.String,
+                C.COMPANY_KEY: pl.String,
+            },
+        )
+        return (
+            raw.rename("_raw")
+            .to_frame()
+            .join(lookup, on="_raw", how="left", maintain_order="left", nulls_equal=False)
+            .drop("_raw")
+        )
+
+    return finish
 
 
 def normalize_companies(
@@ -338,26 +386,4 @@ def normalize_companies(
     Works on the distinct names only, so a million rows with half as many names cost half; with
     ``min_parallel`` or more distinct names, on every core.
     """
-    raw = names.cast(pl.String)
-    distinct = raw.drop_nulls().unique().to_list()
-    company_names, forms, keys = _normalize_distinct(distinct, min_parallel)
-    lookup = pl.DataFrame(
-        {
-            "_raw": distinct,
-            C.COMPANY_NAME: company_names,
-            C.LEGAL_FORM: forms,
-            C.COMPANY_KEY: keys,
-        },
-        schema={
-            "_raw": pl.String,
-            C.COMPANY_NAME: pl.String,
-            C.LEGAL_FORM: pl.String,
-            C.COMPANY_KEY: pl.String,
-        },
-    )
-    return (
-        raw.rename("_raw")
-        .to_frame()
-        .join(lookup, on="_raw", how="left", maintain_order="left", nulls_equal=False)
-        .drop("_raw")
-    )
+    return start_normalize_companies(names, min_parallel=min_parallel)()
