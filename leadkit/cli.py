@@ -155,8 +155,9 @@ def import_command(
     """Read CSV/TSV/TXT/XLSX exports into one lead table."""
     from leadkit.config import load_maps
     from leadkit.io.read import import_leads
-    from leadkit.io.write import write_table
+    from leadkit.io.write import check_output, write_table
 
+    check_output(output)
     source_maps = load_maps(maps or [])
     with _file_progress() as advance:
         result = import_leads(paths, source_maps, skip_bad=skip_bad, on_file=advance)
@@ -176,9 +177,10 @@ def clean_command(
 ) -> None:
     """Normalize phones (E.164), company names, INN/OGRN, e-mails, websites and cities."""
     from leadkit.io.read import read_table
-    from leadkit.io.write import write_table
+    from leadkit.io.write import check_output, write_table
     from leadkit.normalize import clean_leads
 
+    check_output(output)
     leads = clean_leads(read_table(table), region=region)
     write_table(leads, output, excel=excel)
     with_phone = leads.get_column("phone").is_not_null().sum()
@@ -225,9 +227,11 @@ def dedupe_command(
     from leadkit import columns as C
     from leadkit.dedupe import DEFAULT_THRESHOLD, dedupe_leads
     from leadkit.io.read import read_plain, read_table
-    from leadkit.io.write import write_table
+    from leadkit.io.write import check_output, write_table
     from leadkit.normalize import clean_leads
 
+    for path in (output, clusters, review):
+        check_output(path)
     leads = read_table(table)
     if C.COMPANY_KEY not in leads.columns:
         _say("the input is not cleaned yet: cleaning it first")

@@ -617,3 +617,27 @@ def test_merged_row_takes_each_field_from_its_own_winner() -> None:
     # Tied once each: the longer address wins.
     assert row[C.ADDRESS] == "ул. Ленина, 5"
     assert row[C.LEAD_IDS] == "w1; w2; w3"
+
+
+def test_merged_city_is_a_place_rather_than_a_region() -> None:
+    df = leads(
+        lead(
+            "t1",
+            "ООО «Татнефтесервис»",
+            "татнефтесервис",
+            city="Казань",
+            domain="tatns.ru",
+            phones=["+78432310001"],
+        ),
+        lead(
+            "t2",
+            'Акционерное общество "Татнефтесервис"',
+            "татнефтесервис",
+            city="Республика Татарстан",
+            domain="tatns.ru",
+        ),
+    )
+    result = dedupe_leads(df)
+    assert result.merged.height == 1
+    # equally frequent, and the region is longer: still the city wins
+    assert result.merged.row(0, named=True)[C.CITY] == "Казань"

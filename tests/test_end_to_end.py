@@ -165,3 +165,16 @@ def test_bad_not_duplicates_file(cleaned: Path, tmp_path: Path) -> None:
 def test_threshold_out_of_range_is_a_usage_error(cleaned: Path) -> None:
     result = runner.invoke(app, ["dedupe", str(cleaned), "--threshold", "120"])
     assert result.exit_code == 2
+
+
+def test_a_bad_second_output_fails_before_anything_is_written(
+    cleaned: Path, tmp_path: Path
+) -> None:
+    merged = tmp_path / "companies.csv"
+    result = runner.invoke(
+        app,
+        ["dedupe", str(cleaned), "-o", str(merged), "--clusters", str(tmp_path / "no" / "c.csv")],
+    )
+    assert result.exit_code == 1
+    assert "output folder does not exist" in result.stderr
+    assert not merged.exists()

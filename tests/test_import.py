@@ -350,3 +350,10 @@ def test_binary_file(tmp_path: Path) -> None:
     path.write_bytes(bytes(range(256)) * 4)
     with pytest.raises(LeadkitError):
         leads_of(path)
+
+
+def test_header_without_data_rows_is_reported(tmp_path: Path) -> None:
+    result = import_leads([str(write(tmp_path / "hdr.csv", "Компания;Телефон\n"))])
+    assert result.leads.height == 0
+    assert result.leads.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
+    assert any("no data rows" in w for w in result.warnings)

@@ -134,7 +134,7 @@ def _null_if_empty(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
 
 
-def _any_word(words: list[str]) -> str:
+def any_word(words: list[str]) -> str:
     """A regex matching any of ``words`` as whole words, longest first."""
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
     return r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\b"
@@ -204,7 +204,7 @@ def prepare(df: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
     ).replace(aliases)
     # "Свердловская область" names no city: it neither matches nor contradicts one.
     city = (
-        pl.when(city.str.contains(_any_word(sorted(rules.region_words)))).then(None).otherwise(city)
+        pl.when(city.str.contains(any_word(sorted(rules.region_words)))).then(None).otherwise(city)
     )
     key = _null_if_empty(_text(C.COMPANY_KEY, df).str.strip_chars())
     inn = pl.when(_text(C.INN_VALID, df) == "true").then(_text(C.INN, df).str.strip_chars())
@@ -247,7 +247,7 @@ def _address_fields(
     address = pl.col(ADDR)
     city = pl.col(CITY)
     if vocabulary:
-        cities = _any_word(vocabulary)
+        cities = any_word(vocabulary)
         # Map exports write the city only inside the address ("Толстого ул., 18, Екатеринбург").
         city = city.fill_null(address.str.extract_all(cities).list.last().replace(aliases))
         address = address.str.replace_all(cities, " ")

@@ -4,8 +4,8 @@ Rules, per field:
 
 - one value (``company`` with its ``company_name``/``legal_form``/``company_key``; ``inn`` with
   ``inn_valid``; ``ogrn`` with ``ogrn_valid``; ``website``, ``domain``, ``city``, ``address``, ``channel``,
-  ``potential``): a valid INN/OGRN first, then the value most members share, then the longest, then the
-  earliest record. Input order is the trust order: put the source you trust most first.
+  ``potential``): a valid INN/OGRN (and a city that is not a region) first, then the value most members
+  share, then the longest, then the earliest record. Input order is the trust order: put the source you trust most first.
 - unions, ``; ``-joined in first-seen order: ``email``, ``phone_raw``, ``phone_invalid``, ``contact``,
   ``category``; ``phones`` is the union as a list and ``phone`` its first number.
 - provenance (``source``, ``source_sheet``, ``source_row``): every member's value, aligned with ``lead_ids``.
@@ -20,8 +20,12 @@ from __future__ import annotations
 import polars as pl
 
 from leadkit import columns as C
+from leadkit.dedupe.blocking import any_word, load_rules
 
 ORDER = "_dd_order"
+#: A preference rather than a column: a city cell that names a place beats one that names a region
+#: ("Казань" over "Республика Татарстан", as legal-entity directories write it).
+CITY_IS_PLACE = "city names a place"
 
 #: (field that decides, fields taken from the same record, prefer records where this flag is "true")
 PICKS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
@@ -30,7 +34,7 @@ PICKS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     (C.OGRN, (C.OGRN, C.OGRN_VALID), C.OGRN_VALID),
     (C.WEBSITE, (C.WEBSITE,), None),
     (C.DOMAIN, (C.DOMAIN,), None),
-    (C.CITY, (C.CITY,), None),
+    (C.CITY, (C.CITY,), CITY_IS_PLACE),
     (C.ADDRESS, (C.ADDRESS,), None),
     (C.CHANNEL, (C.CHANNEL,), None),
     (C.POTENTIAL, (C.POTENTIAL,), None),
@@ -40,6 +44,14 @@ ALIGNED: tuple[str, ...] = (C.SOURCE, C.SOURCE_SHEET, C.SOURCE_ROW)
 DERIVED: frozenset[str] = frozenset(
     {C.LEAD_ID, C.LEAD_IDS, C.CLUSTER_ID, C.CLUSTER_SIZE, C.MATCH_REASON, C.PHONES, C.PHONE}
 )
+
+
+def _preference(flag: str) -> pl.Expr:
+    """True for the records a pick prefers: its flag column says "true", or the city is a place."""
+    if flag == CITY_IS_PLACE:
+        regions = any_word(sorted(load_rules().region_words))
+        return ~pl.col(C.CITY).str.to_lowercase().str.contains(regions).fill_null(True)
+    return (pl.col(flag) == "true").fill_null(False)
 
 
 def _best_records(members: pl.DataFrame) -> pl.DataFrame:
@@ -56,7 +68,7 @@ def _best_records(members: pl.DataFrame) -> pl.DataFrame:
     for pick, (lead, _, flag) in enumerate(PICKS):
         criteria = [pl.col(lead).is_not_null()]
         if flag:
-            criteria.append((pl.col(flag) == "true").fill_null(False))
+            criteria.append(_preference(flag))
         criteria += [pl.len().over(C.CLUSTER_ID, lead), pl.col(lead).str.len_chars()]
         names = [f"_dd_k{pick}_{i}" for i in range(len(criteria))]
         keys += [expr.alias(name) for expr, name in zip(criteria, names, strict=True)]

@@ -177,6 +177,8 @@ def _read_grids(
             raise LeadkitError(f"cannot read: {exc.strerror}", file=item.source) from exc
     default = "\t" if item.suffix == ".tsv" else None
     grid = _read_delimited(data, item.source, spec, default)
+    if grid.rows.height == 0:
+        warnings.append(f"{item.source}: a header but no data rows")
     extra = [h for h in grid.headers if h.startswith("extra_")]
     if extra:
         warnings.append(

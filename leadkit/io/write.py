@@ -34,12 +34,9 @@ _NEEDS_GUARD = r"^(?:[=@\t\r]|[+\-].*(?:[^\W\d_]\(|[|!])|'['=+\-@\t\r])"
 _NEEDS_GUARD_EXCEL = r"^(?:[=@\t\r]|[+\-].*[^0-9.,]|'['=+\-@\t\r])"
 
 
-def write_table(df: pl.DataFrame, output: str | None, *, excel: bool = False) -> None:
-    """Write ``df`` to ``output`` (format by extension) or as CSV to stdout when it is ``-`` or None."""
+def check_output(output: str | None) -> None:
+    """Fail early, before any work, on an output whose format or folder is wrong."""
     if output is None or output == STDOUT:
-        data = _csv_bytes(df, separator=";" if excel else ",", excel=excel)
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
         return
     suffix = Path(output).suffix.lower()
     if suffix not in FORMATS:
@@ -47,6 +44,19 @@ def write_table(df: pl.DataFrame, output: str | None, *, excel: bool = False) ->
             f"unknown output format {suffix or '(none)'}; use one of {', '.join(FORMATS)}",
             file=output,
         )
+    if not Path(output).parent.is_dir():
+        raise LeadkitError("the output folder does not exist", file=output)
+
+
+def write_table(df: pl.DataFrame, output: str | None, *, excel: bool = False) -> None:
+    """Write ``df`` to ``output`` (format by extension) or as CSV to stdout when it is ``-`` or None."""
+    check_output(output)
+    if output is None or output == STDOUT:
+        data = _csv_bytes(df, separator=";" if excel else ",", excel=excel)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    suffix = Path(output).suffix.lower()
     if suffix == ".xlsx" and df.height + 1 > XLSX_MAX_ROWS:
         raise LeadkitError(
             f"{df.height} rows do not fit in an Excel sheet; write .csv or .parquet instead",
