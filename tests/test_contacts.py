@@ -315,3 +315,31 @@ def test_property_clean_city_idempotent(cities: list[str | None]) -> None:
     no_address = pl.Series([None] * len(cities), dtype=pl.String)
     once = clean_city(pl.Series(cities, dtype=pl.String), no_address)
     assert _values(clean_city(once, no_address)) == _values(once)
+
+
+def test_city_aliases_are_written_out() -> None:
+    cities = pl.Series(["Мск", "СПб", "г. Питер", "Екб", "Н. Новгород", "Ростов"])
+    nothing = pl.Series([None] * 6, dtype=pl.String)
+    assert clean_city(cities, nothing).to_list() == [
+        "Москва",
+        "Санкт-Петербург",
+        "Санкт-Петербург",
+        "Екатеринбург",
+        "Нижний Новгород",
+        "Ростов",  # on-Don or the Great: left as written
+    ]
+
+
+def test_city_after_the_street_is_found_when_the_table_knows_it() -> None:
+    # Map exports put the city after the street; the table's own city cells say what is a city.
+    cities = pl.Series(["Казань", None, None, None, None], dtype=pl.String)
+    addresses = pl.Series(
+        [
+            None,
+            "ул. Баумана, 10, Казань, 420111",
+            "Тверская ул., 12, Москва, 125009",  # a bare city leadkit knows anyway
+            "ул. Казанская, 3, Самара",  # Самара is named nowhere else: left empty, no guess
+            "Казань",
+        ]
+    )
+    assert clean_city(cities, addresses).to_list() == ["Казань", "Казань", "Москва", None, "Казань"]

@@ -240,6 +240,7 @@ class _CityWords:
     street_words: frozenset[str]
     bare_cities: frozenset[str]
     lowercase_words: frozenset[str]
+    aliases: dict[str, str]
 
 
 def _words_pattern(words: tuple[str, ...]) -> str:
@@ -274,7 +275,19 @@ def _city_words() -> _CityWords:
         street_words=folded("street_words"),
         bare_cities=folded("bare_cities"),
         lowercase_words=folded("lowercase_words"),
+        aliases=_aliases(data, file),
     )
+
+
+def _aliases(data: object, file: str) -> dict[str, str]:
+    """Folded short name → the city's name (``мск`` → ``Москва``)."""
+    raw = data.get("aliases", {}) if isinstance(data, dict) else None
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in raw.items()
+    ):
+        raise ConfigError("'aliases' must map short names to city names", file=file)
+    return {_fold(k.strip()): v.strip() for k, v in raw.items()}
 
 
 def _fold(word: str) -> str:
@@ -373,6 +386,9 @@ def _clean_city_one(city: str) -> str | None:
     text = _SPACES.sub(" ", city).strip(_TRIM)
     if not text:
         return None
+    alias = words.aliases.get(_fold(_strip_settlement(text, words)))
+    if alias is not None:
+        return alias
     if "," in text:
         # A region and a city in one cell: take the city where it is clear, else keep the cell.
         return _city_from_address_one(text) or text
@@ -393,12 +409,63 @@ def city_from_address(address: pl.Series) -> pl.Series:
 
 
 def clean_city(city: pl.Series, address: pl.Series) -> pl.Series:
-    """Cities without ``г.``/``пос.``/``с.``/``д.`` and in usual capitals (``г. МОСКВА`` → ``Москва``);
-    where the city is empty, the city of the address when the address makes it clear."""
+    """Cities without ``г.``/``пос.``/``с.``/``д.`` and in usual capitals (``г. МОСКВА`` → ``Москва``,
+    ``Мск`` → ``Москва``); where the city is empty, the city of the address when the address makes it
+    clear, or else a part of the address that is a city this table names elsewhere.
+
+    Map exports write the city only inside the address, after the street
+    (``Тверская ул., 12, Москва, 125009``): the table's own city cells say which words are cities.
+    """
     cleaned = _unique_map(city, _clean_city_one)
     # Only the addresses of rows still without a city are read.
     needed = pl.select(
         pl.when(cleaned.is_null()).then(address.cast(pl.String)).otherwise(None)
     ).to_series()
-    from_address = _unique_map(needed, _city_from_address_one)
-    return pl.select(pl.coalesce(cleaned, from_address)).to_series().rename(city.name)
+    found = pl.select(pl.coalesce(cleaned, _unique_map(needed, _city_from_address_one))).to_series()
+    return _city_named_in_address(found, address.cast(pl.String)).rename(city.name)
+
+
+def _city_named_in_address(city: pl.Series, address: pl.Series) -> pl.Series:
+    """Fill empty cities with the last comma-separated part of the address that is a known city:
+    one of this table's city cells (plain names) or a ``bare_cities`` entry."""
+    words = _city_words()
+    names = city.drop_nulls().unique()
+    plain = names.filter(
+        names.str.contains(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$") & (names.str.len_chars() >= 3)
+    )
+    known = {
+        _fold(name): name
+        for name in plain.to_list()
+        if not set(_fold(name).replace("-", " ").split()) & words.region_words
+    }
+    known.update(
+        {b: _recase(b, words.lowercase_words) for b in words.bare_cities if b not in known}
+    )
+    if not known:
+        return city
+    vocabulary = pl.DataFrame({"_part": list(known), "_city": list(known.values())})
+    parts = (
+        pl.DataFrame({"_city0": city, "_address": address})
+        .with_row_index("_i")
+        .filter(pl.col("_city0").is_null() & pl.col("_address").is_not_null())
+        .select(
+            "_i",
+            pl.col("_address")
+            .str.split(",")
+            .list.eval(pl.element().str.strip_chars().str.to_lowercase().str.replace_all("ё", "е"))
+            .alias("_part"),
+        )
+        .explode("_part")
+        .with_row_index("_order")
+        .join(vocabulary, on="_part", how="inner")
+        .sort("_order")
+        .group_by("_i")
+        .agg(pl.col("_city").last())
+    )
+    filled = (
+        pl.DataFrame({"_city0": city})
+        .with_row_index("_i")
+        .join(parts, on="_i", how="left", maintain_order="left")
+        .select(pl.coalesce("_city0", "_city"))
+    )
+    return filled.to_series()
