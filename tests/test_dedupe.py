@@ -641,3 +641,18 @@ def test_merged_city_is_a_place_rather_than_a_region() -> None:
     assert result.merged.height == 1
     # equally frequent, and the region is longer: still the city wins
     assert result.merged.row(0, named=True)[C.CITY] == "Казань"
+
+
+def test_sole_traders_at_one_family_phone_are_two_people_unless_a_typo_apart() -> None:
+    df = leads(
+        lead("s1", "ИП Иванов Иван Иванович", "иванов иван иванович", legal_form="ИП",
+             city="Москва", phones=["+79160000001"]),
+        lead("s2", "ИП Иванов Иван Ильич", "иванов иван ильич", legal_form="ИП",
+             city="Москва", phones=["+79160000001"]),
+        lead("s3", "ИП Иванов Иван Иванович", "иванов иван иванвич", legal_form="ИП",
+             city="Москва", phones=["+79160000001"]),
+        extra=(C.LEGAL_FORM,),
+    )  # fmt: skip
+    clusters = cluster_of(dedupe_leads(df))
+    assert clusters["s1"] != clusters["s2"]
+    assert clusters["s1"] == clusters["s3"]  # a typo in the patronymic: the same person

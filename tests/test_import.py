@@ -357,3 +357,35 @@ def test_header_without_data_rows_is_reported(tmp_path: Path) -> None:
     assert result.leads.height == 0
     assert result.leads.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
     assert any("no data rows" in w for w in result.warnings)
+
+
+def test_a_stray_quote_that_swallows_rows_is_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "stray.csv", 'Компания,Телефон\nА,84951234567\n"Б,8495\nВ,84951112233\n'
+    )
+    result = import_leads([str(path)])
+    assert result.leads.height == 2  # what a spreadsheet would read too
+    assert any("row 3" in w and "stray quote" in w for w in result.warnings)
+    # a real multi-line cell is not suspect
+    fine = write(
+        tmp_path / "fine.csv", 'Компания,Телефон,Адрес\nА,84951234567,"Москва,\nТверская 1"\n'
+    )
+    assert not any("stray" in w for w in import_leads([str(fine)]).warnings)
+
+
+def test_mixed_encodings_are_named_with_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "Компания,Телефон,Город\nА,84951234567,Москва\n".encode()
+        + "Вектор,84951112233\n".encode("cp1251")
+    )
+    with pytest.raises(LeadkitError, match="mixes encodings") as info:
+        leads_of(path)
+    assert "mixed.csv" in str(info.value) and "row 3" in str(info.value)
+
+
+def test_skipped_files_are_not_counted_as_imported(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.csv", "Компания;Телефон\nРомашка;84951234567\n")
+    empty = write(tmp_path / "empty.csv", "")
+    result = import_leads([str(good), str(empty)], skip_bad=True)
+    assert result.files == 1

@@ -67,6 +67,16 @@ def test_excel_guard_is_stricter_for_signs() -> None:
     plain = guard_formulas(frame).get_column("phone_raw").to_list()
     excel = guard_formulas(frame, excel=True).get_column("phone_raw").to_list()
     assert plain == [*cells[:4], "'+SUM(A1:A9)"]
+    arithmetic = pl.DataFrame(
+        {"note": ["-2+3", "+A1", "-Скидка 5%", "-", "+74951234567; +79161234567"]}
+    )
+    assert guard_formulas(arithmetic).get_column("note").to_list() == [
+        "'-2+3",
+        "'+A1",
+        "'-Скидка 5%",
+        "-",
+        "+74951234567; +79161234567",
+    ]
     assert excel == [
         "'+7 (495) 123-45-67",
         "+74951234567",

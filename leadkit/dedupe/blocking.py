@@ -37,6 +37,8 @@ TAILS_EV = "_dd_tails_ev"
 DOMAIN_EV = "_dd_domain_ev"
 PAIR = "_dd_pair"
 SOLE = "_dd_sole_trader"
+#: A sole trader written by full name (surname, name, patronymic; no initials): a person to tell apart.
+PERSON = "_dd_person_name"
 ROW = "_dd_row"
 
 
@@ -46,6 +48,7 @@ class DedupeRules:
 
     hub_max_names: int
     name_support: int
+    sole_trader_name: int
     name_conflict: int
     address_match: int
     address_differ: int
@@ -98,6 +101,7 @@ def load_rules() -> DedupeRules:
     return DedupeRules(
         hub_max_names=_int_setting(raw, "hub_max_names", 1, 1000),
         name_support=_int_setting(raw, "name_support", 0, 100),
+        sole_trader_name=_int_setting(raw, "sole_trader_name", 0, 100),
         name_conflict=_int_setting(raw, "name_conflict", 0, 100),
         address_match=_int_setting(raw, "address_match", 0, 100),
         address_differ=_int_setting(raw, "address_differ", 0, 100),
@@ -226,6 +230,15 @@ def prepare(df: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
             .is_in(sorted(rules.sole_trader_forms))
             .fill_null(False)
             .alias(SOLE),
+        )
+        .with_columns(
+            (
+                pl.col(SOLE)
+                & (pl.col(KEY).str.count_matches(r"\S+") >= 3)
+                & ~pl.col(KEY).str.contains(r"(?:^|\s)\S(?:\s|$)")
+            )
+            .fill_null(False)
+            .alias(PERSON)
         )
         .sort(C.LEAD_ID)
         .with_row_index(R)

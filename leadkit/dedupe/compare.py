@@ -44,6 +44,7 @@ from leadkit.dedupe.blocking import (
     DOMAIN_EV,
     INN,
     KEY,
+    PERSON,
     SOLE,
     TAILS,
     DedupeRules,
@@ -120,6 +121,7 @@ def compare_pairs(
         *(_id(c) for c in (KEY, CITY, INN, DOMAIN, DOMAIN_EV, ADDR, ADDR_NUM)),
         has_tails,
         SOLE,
+        PERSON,
         pl.col(KEY).str.len_chars().cast(pl.Int64).alias("len"),
     )
     values = {
@@ -256,8 +258,14 @@ def _compare_chunk(
     ) & ~(pl.col("domain_same") | pl.col("any_tail") | pl.col("addr_same"))
     # A name alone is weak: any present-and-different phone set or domain outweighs it.
     weak_vetoed = pl.col("phones_differ") | pl.col("domain_differ")
-    name_ok = pl.col("name").fill_null(0) >= threshold
-    name_sup = pl.col("name_sup").fill_null(0) >= rules.name_support
+    # Two sole traders' full names are two people's unless they are the same or only a typo apart
+    # (initials, "Иванов И. И.", may be anyone of that surname: they follow the usual rules).
+    people_differ = pl.col(f"{PERSON}_a") & pl.col(f"{PERSON}_b") & ~pl.col("key_same")
+    name_score, sup_score = pl.col("name").fill_null(0), pl.col("name_sup").fill_null(0)
+    name_ok = (name_score >= threshold) & ~(people_differ & (name_score < rules.sole_trader_name))
+    name_sup = (sup_score >= rules.name_support) & ~(
+        people_differ & (sup_score < rules.sole_trader_name)
+    )
     phone = pl.col("phone").is_not_null()
     tail = pl.col("tail").is_not_null()
     near = ~pl.col("city_conflict")

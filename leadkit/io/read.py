@@ -77,6 +77,7 @@ class _Grid:
     headers: list[str]
     rows: pl.DataFrame  # c0..cN (String) and _row (Int64, the spreadsheet row of each record)
     spec: SourceMap | None
+    delimiter: str | None = None  # None for workbook sheets
 
 
 def find_inputs(paths: Sequence[str]) -> tuple[list[InputFile], list[str]]:
@@ -139,12 +140,14 @@ def import_leads(
     """
     inputs, warnings = find_inputs(paths)
     frames: list[pl.DataFrame] = []
+    imported = 0
     for index, item in enumerate(inputs):
         if on_file is not None:
             on_file(item, index, len(inputs))
         try:
             grids = _read_grids(item, maps, warnings, stdin)
             frames.extend(_to_leads(grid, warnings) for grid in grids)
+            imported += 1
         except LeadkitError as exc:
             if not skip_bad:
                 raise
@@ -152,7 +155,7 @@ def import_leads(
     if not frames:
         raise LeadkitError("no leads found in " + ", ".join(paths))
     leads = pl.concat(frames, how="diagonal_relaxed")
-    return ImportResult(_with_lead_ids(leads), warnings, len(inputs))
+    return ImportResult(_with_lead_ids(leads), warnings, imported)
 
 
 # --- files to grids ---------------------------------------------------------------------------------
@@ -179,6 +182,11 @@ def _read_grids(
     grid = _read_delimited(data, item.source, spec, default)
     if grid.rows.height == 0:
         warnings.append(f"{item.source}: a header but no data rows")
+    for row in _runaway_quotes(grid):
+        warnings.append(
+            f"{item.source}: row {row} has a quoted cell that runs over several lines that look like "
+            "rows of their own; check that row for a stray quote"
+        )
     extra = [h for h in grid.headers if h.startswith("extra_")]
     if extra:
         warnings.append(
@@ -214,8 +222,16 @@ def decode(data: bytes, where: str, encoding: str | None = None) -> str:
         raise LeadkitError("binary data, not a text table", file=where)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8")
+        if sum(1 for ch in before if "\u0400" <= ch <= "\u04ff") >= 2:
+            # Cyrillic read fine as UTF-8 up to here: not a cp1251 file but one of mixed encodings.
+            raise LeadkitError(
+                f"UTF-8 text with a byte that is not UTF-8 (0x{data[exc.start]:02x}): the file mixes "
+                "encodings; save it again in one",
+                file=where,
+                row=before.count("\n") + 1,
+            ) from exc
     try:
         return data.decode("cp1251")
     except UnicodeDecodeError as exc:
@@ -276,7 +292,9 @@ def _read_delimited(data: bytes, source: str, spec: SourceMap | None, default: s
         rows = _body_python(body, delimiter, len(headers), source, header_index + 1)
     else:
         rows = rows.with_columns((pl.col("_row") + header_index + 2).cast(pl.Int64))
-    return _Grid(source, "", header_index + 1, _extend_headers(headers, rows), rows, spec)
+    return _Grid(
+        source, "", header_index + 1, _extend_headers(headers, rows), rows, spec, delimiter
+    )
 
 
 def _body_fast(body: str, delimiter: str, width: int) -> pl.DataFrame | None:
@@ -330,6 +348,25 @@ def _body_python(
         schema={**{name: pl.String for name in columns}, "_row": pl.Int64},
     )
     return frame
+
+
+def _runaway_quotes(grid: _Grid) -> list[int]:
+    """Rows whose quoted cell spans lines that hold as many separators as a whole row would.
+
+    A stray opening quote makes a reader (leadkit's, or a spreadsheet's) take the next rows into one
+    cell; a real multi-line cell (an address, a description) rarely holds a row's worth of separators.
+    """
+    if grid.delimiter is None or len(grid.headers) < 2:
+        return []
+    need = len(grid.headers) - 1
+    cells = [c for c in grid.rows.columns if c != "_row"]
+    multiline = grid.rows.filter(pl.any_horizontal(pl.col(cells).str.contains("\n")))
+    found = []
+    for record in multiline.iter_rows(named=True):
+        lines = [line for v in record.values() if isinstance(v, str) for line in v.split("\n")[1:]]
+        if any(line.count(grid.delimiter) >= need for line in lines):
+            found.append(int(record["_row"]))
+    return found
 
 
 def _drop_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:

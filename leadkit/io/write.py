@@ -26,12 +26,14 @@ XLSX_MAX_ROWS = 1_048_576
 #: Columns written as numbers in XLSX (everything else is a text cell).
 XLSX_NUMBER_COLUMNS = frozenset({C.SOURCE_ROW, C.CLUSTER_SIZE})
 
-# Cells a spreadsheet would run as a formula. Plain CSV guards what can do harm: a cell starting with
-# =, @, a tab or CR, and a +/- cell that calls a function (`+SUM(`, `-HYPERLINK(`) or another program
-# (`|`, `!`); phones such as `+7 (495) 123-45-67` or `+74951234567;ext=12` stay as they are.
-# Spreadsheet CSV (--excel) guards every +/- cell that is not a plain number.
-_NEEDS_GUARD = r"^(?:[=@\t\r]|[+\-].*(?:[^\W\d_]\(|[|!])|'['=+\-@\t\r])"
-_NEEDS_GUARD_EXCEL = r"^(?:[=@\t\r]|[+\-].*[^0-9.,]|'['=+\-@\t\r])"
+# Cells a spreadsheet would run as a formula get a leading quote. Plain CSV guards every cell that
+# starts with =, @, a tab or CR, and every +/- cell except a number or a list of phone numbers
+# (`+7 (495) 123-45-67`, `+74951234567; +79161234567`, `+74955861234;ext=12`), which pipes to other
+# tools need as they are. Spreadsheet CSV (--excel) guards every +/- cell that is not a plain number.
+_PHONE = r"\+?[\d().\- ]*\d[\d().\- ]*(?:;ext=\d+)?"
+_PHONE_LIST = rf"^{_PHONE}(?:\s*[,;/\n]\s*{_PHONE})*$"
+_ALWAYS_GUARD = r"^(?:[=@\t\r]|'['=+\-@\t\r])"
+_EXCEL_PLAIN_NUMBER = r"^[+\-]?[0-9.,]*$"
 
 
 def check_output(output: str | None) -> None:
@@ -108,9 +110,19 @@ def flatten(df: pl.DataFrame) -> pl.DataFrame:
 
 def guard_formulas(df: pl.DataFrame, *, excel: bool = False) -> pl.DataFrame:
     """Put a quote before cells that a spreadsheet would run as formulas (read_table removes it again)."""
-    pattern = _NEEDS_GUARD_EXCEL if excel else _NEEDS_GUARD
+    safe_sign = _EXCEL_PLAIN_NUMBER if excel else _PHONE_LIST
+
+    def needs_guard(c: str) -> pl.Expr:
+        col = pl.col(c)
+        signed = (
+            col.str.contains(r"^[+\-]")
+            & ~col.str.contains(safe_sign)
+            & ~col.str.contains(r"^[+\-\s]*$")  # "-" or "--": an empty-cell marker
+        )
+        return col.str.contains(_ALWAYS_GUARD) | signed
+
     return df.with_columns(
-        pl.when(pl.col(c).str.contains(pattern)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        pl.when(needs_guard(c)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c, t in df.schema.items()
         if t == pl.String
     )
