@@ -11,13 +11,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import polars as pl
-import yaml
 
 from leadkit import columns as C
+from leadkit.config import data_yaml
 from leadkit.errors import ConfigError, LeadkitError
 
 RULES_FILE = "dedupe_rules.yaml"
@@ -94,8 +93,7 @@ def _fold_text(text: str) -> str:
 @functools.cache
 def load_rules() -> DedupeRules:
     """Read and validate the dedupe rules shipped in ``leadkit/data`` (once per process)."""
-    text = resources.files("leadkit").joinpath("data", RULES_FILE).read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = data_yaml(RULES_FILE)
     if not isinstance(raw, dict):
         raise ConfigError("expected a mapping of settings", file=RULES_FILE)
     return DedupeRules(

@@ -78,6 +78,7 @@ class _Grid:
     rows: pl.DataFrame  # c0..cN (String) and _row (Int64, the spreadsheet row of each record)
     spec: SourceMap | None
     delimiter: str | None = None  # None for workbook sheets
+    surplus: tuple[str, ...] = ()  # names given to cells that stood beyond the header (extra_N)
 
 
 def find_inputs(paths: Sequence[str]) -> tuple[list[InputFile], list[str]]:
@@ -187,11 +188,10 @@ def _read_grids(
             f"{item.source}: row {row} has a quoted cell that runs over several lines that look like "
             "rows of their own; check that row for a stray quote"
         )
-    extra = [h for h in grid.headers if h.startswith("extra_")]
-    if extra:
+    if grid.surplus:
         warnings.append(
             f"{item.source}: some rows have more cells than the header; "
-            f"the surplus is kept in {', '.join(extra)}"
+            f"the surplus is kept in {', '.join(grid.surplus)}"
         )
     return [grid]
 
@@ -292,8 +292,16 @@ def _read_delimited(data: bytes, source: str, spec: SourceMap | None, default: s
         rows = _body_python(body, delimiter, len(headers), source, header_index + 1)
     else:
         rows = rows.with_columns((pl.col("_row") + header_index + 2).cast(pl.Int64))
+    named = _extend_headers(headers, rows)
     return _Grid(
-        source, "", header_index + 1, _extend_headers(headers, rows), rows, spec, delimiter
+        source,
+        "",
+        header_index + 1,
+        named,
+        rows,
+        spec,
+        delimiter,
+        tuple(named[len(headers) :]),
     )
 
 
