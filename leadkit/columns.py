@@ -81,11 +81,6 @@ CANONICAL_ORDER: tuple[str, ...] = (*IMPORT_COLUMNS, *CLEAN_COLUMNS, *DEDUPE_COL
 #: Columns that hold a list of values (a Polars List[String]; ``; ``-joined in CSV/TSV/XLSX).
 LIST_COLUMNS: frozenset[str] = frozenset({PHONES})
 
-#: Columns that must be text cells in XLSX and never be read as numbers.
-IDENTIFIER_COLUMNS: frozenset[str] = frozenset(
-    {LEAD_ID, PHONE_RAW, PHONES, PHONE, PHONE_INVALID, INN, OGRN, LEAD_IDS, CLUSTER_ID}
-)
-
 LIST_SEPARATOR = "; "
 
 
