@@ -16,9 +16,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python benchmarks/bench_clean.py`: make leadkit importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.generate import generate_leads
 from benchmarks.measure import cpu_seconds, peak_rss_mb
 from leadkit.normalize import clean_leads
+from leadkit.testing.generate import generate_leads
 
 
 def run(n: int, seed: int, region: str, out: Callable[[str], Any] = print) -> dict[str, float]:

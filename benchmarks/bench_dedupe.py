@@ -28,8 +28,8 @@ from benchmarks.measure import cpu_seconds, peak_rss_mb
 
 def _prepare(n: int, seed: int, folder: Path) -> dict[str, float]:
     """Child process: generate and clean ``n`` leads, save them and the truth as Parquet."""
-    from benchmarks.generate import generate_leads
     from leadkit.normalize import clean_leads
+    from leadkit.testing.generate import generate_leads
 
     leads, truth = generate_leads(n, seed)
     start = time.perf_counter()
@@ -44,8 +44,8 @@ def _dedupe(folder: Path) -> dict[str, float]:
     """Child process: read the cleaned leads, time ``dedupe_leads``, score it against the truth."""
     import polars as pl
 
-    from benchmarks.public import pairwise_scores
     from leadkit.dedupe import dedupe_leads
+    from leadkit.testing.public import pairwise_scores
 
     cleaned = pl.read_parquet(folder / "cleaned.parquet")
     truth = pl.read_parquet(folder / "truth.parquet")

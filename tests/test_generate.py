@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from benchmarks import generate as gen
 from leadkit import columns as C
 from leadkit.io.read import import_leads
+from leadkit.testing import generate as gen
 
 N = 2000
 

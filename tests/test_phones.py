@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.bench_phones import make_phone_cells
 from leadkit import columns as C
 from leadkit.errors import LeadkitError
 from leadkit.normalize import phones as phones_module
 from leadkit.normalize.phones import normalize_phone, normalize_phones
+from leadkit.testing.phones import make_phone_cells
 
 
 def norm(cells: list[str | None], region: str = "RU") -> list[dict[str, object]]:
