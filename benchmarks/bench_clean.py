@@ -31,7 +31,7 @@ def run(n: int, seed: int, region: str, out: Callable[[str], Any] = print) -> di
     figures["generate_rss_mb"] = peak_rss_mb()
 
     wall, cpu = time.perf_counter(), cpu_seconds()
-    cleaned = clean_leads(leads, region=region)
+    cleaned = clean_leads(leads, region=region).leads
     figures["clean_s"] = time.perf_counter() - wall
     figures["clean_cpu_s"] = cpu_seconds() - cpu
     figures["clean_rss_mb"] = peak_rss_mb()

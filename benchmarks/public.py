@@ -18,7 +18,7 @@ def main() -> None:
     ):
         leads, truth = loader()
         start = time.perf_counter()
-        result = dedupe_leads(clean_leads(leads, region=region))
+        result = dedupe_leads(clean_leads(leads, region=region).leads)
         seconds = time.perf_counter() - start
         p, r, f1 = pairwise_scores(result.clusters, truth)
         print(f"{name}: P {p:.3f} R {r:.3f} F1 {f1:.3f} ({leads.height} records, {seconds:.1f} s)")

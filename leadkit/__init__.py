@@ -1,3 +1,77 @@
-"""leadkit: turn messy lead lists into a clean, deduplicated, callable, segmented client base."""
+"""leadkit: turn messy lead lists into a clean, deduplicated, callable, segmented client base.
+
+The library behind the ``leadkit`` command; each command is one function here::
+
+    import leadkit
+
+    imported = leadkit.import_leads(["exports/"], leadkit.load_maps(["map.yaml"]))
+    cleaned = leadkit.clean_leads(imported.leads, region="RU")
+    deduped = leadkit.dedupe_leads(cleaned.leads)
+    leadkit.write_table(deduped.merged, "companies.xlsx", sheet="Companies")
+
+Each step returns its tables with ``warnings`` (what it met on the way) and ``counts``. Reference data
+comes from ``load_settings()`` (the shipped files, changed by a settings file) and is passed as
+``settings=``; the shipped defaults are used when it is left out.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "CleanResult",
+    "ConfigError",
+    "DedupeResult",
+    "ImportResult",
+    "LeadkitError",
+    "Notice",
+    "Settings",
+    "clean_leads",
+    "dedupe_leads",
+    "import_leads",
+    "load_maps",
+    "load_settings",
+    "read_table",
+    "write_table",
+]
+
+# Imported when first used, so that ``leadkit --help`` does not wait for Polars.
+_WHERE = {
+    "CleanResult": "leadkit.normalize",
+    "clean_leads": "leadkit.normalize",
+    "DedupeResult": "leadkit.dedupe",
+    "dedupe_leads": "leadkit.dedupe",
+    "ImportResult": "leadkit.io.importer",
+    "import_leads": "leadkit.io.importer",
+    "ConfigError": "leadkit.errors",
+    "LeadkitError": "leadkit.errors",
+    "Notice": "leadkit.errors",
+    "Settings": "leadkit.settings",
+    "load_settings": "leadkit.settings",
+    "load_maps": "leadkit.config",
+    "read_table": "leadkit.io.tables",
+    "write_table": "leadkit.io.write",
+}
+
+if TYPE_CHECKING:
+    from leadkit.config import load_maps
+    from leadkit.dedupe import DedupeResult, dedupe_leads
+    from leadkit.errors import ConfigError, LeadkitError, Notice
+    from leadkit.io.importer import ImportResult, import_leads
+    from leadkit.io.tables import read_table
+    from leadkit.io.write import write_table
+    from leadkit.normalize import CleanResult, clean_leads
+    from leadkit.settings import Settings, load_settings
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'leadkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

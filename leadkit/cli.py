@@ -11,7 +11,8 @@ import functools
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -127,6 +128,52 @@ def _file_progress() -> Iterator[Callable[[Any, int, int], None]]:
         yield advance
 
 
+ConfigFile = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        help="Settings file (YAML) that changes leadkit's reference data: dedupe rules, legal "
+        "forms, city names, synonyms … (see the README).",
+    ),
+]
+
+
+def _settings(config: str | None) -> Any:
+    from leadkit.settings import default_settings, load_settings
+
+    return default_settings() if config is None else load_settings(config)
+
+
+def _workers() -> int:
+    """Processes the pure-Python steps may use: every core of this machine."""
+    return min(os.cpu_count() or 1, 8)
+
+
+def _warn(notices: Iterable[Any]) -> None:
+    for notice in notices:
+        _say(f"warning: {notice}")
+
+
+def _check_paths(inputs: Iterable[str | None], outputs: dict[str, str | None]) -> None:
+    """Refuse before any work an output that is an input or another output of the same run."""
+    from leadkit.io.write import check_output
+
+    seen: dict[Path, str] = {}
+    for path in inputs:
+        if path and path != "-" and Path(path).exists():
+            seen[Path(path).resolve()] = path
+    for option, path in outputs.items():
+        if path is None or path == "-":
+            continue
+        check_output(path)
+        key = Path(path).resolve()
+        if key in seen:
+            raise LeadkitError(
+                f"{option} would overwrite {seen[key]}, which this run reads or writes", file=path
+            )
+        seen[key] = path
+
+
 @app.command("import")
 @_command
 def import_command(
@@ -151,20 +198,23 @@ def import_command(
             "--skip-bad", help="Import the other files when one cannot be read (it is reported)."
         ),
     ] = False,
+    config: ConfigFile = None,
 ) -> None:
     """Read CSV/TSV/TXT/XLSX exports into one lead table."""
     from leadkit.config import load_maps
-    from leadkit.io.read import import_leads
-    from leadkit.io.write import check_output, write_table
+    from leadkit.io.importer import import_leads
+    from leadkit.io.write import write_table
 
-    check_output(output)
+    _check_paths(paths, {"-o": output})
+    settings = _settings(config)
     source_maps = load_maps(maps or [])
     with _file_progress() as advance:
-        result = import_leads(paths, source_maps, skip_bad=skip_bad, on_file=advance)
-    for warning in result.warnings:
-        _say(f"warning: {warning}")
-    write_table(result.leads, output, excel=excel)
-    _say(f"imported {result.leads.height} leads from {result.files} file(s)")
+        result = import_leads(
+            paths, source_maps, settings=settings, skip_bad=skip_bad, on_file=advance
+        )
+    _warn(result.warnings)
+    _warn(write_table(result.leads, output, excel=excel, sheet="Leads"))
+    _say(f"imported {result.counts['leads']} leads from {result.counts['files']} file(s)")
 
 
 @app.command("clean")
@@ -174,17 +224,23 @@ def clean_command(
     output: Output = None,
     region: Region = "RU",
     excel: Excel = False,
+    config: ConfigFile = None,
 ) -> None:
     """Normalize phones (E.164), company names, INN/OGRN, e-mails, websites and cities."""
-    from leadkit.io.read import read_table
-    from leadkit.io.write import check_output, write_table
+    from leadkit.io.tables import read_table
+    from leadkit.io.write import write_table
     from leadkit.normalize import clean_leads
 
-    check_output(output)
-    leads = clean_leads(read_table(table), region=region)
-    write_table(leads, output, excel=excel)
-    with_phone = leads.get_column("phone").is_not_null().sum()
-    _say(f"cleaned {leads.height} leads, {with_phone} with a valid phone")
+    _check_paths([table], {"-o": output})
+    settings = _settings(config)
+    result = clean_leads(
+        read_table(table, settings=settings), region, settings=settings, workers=_workers()
+    )
+    _warn(result.warnings)
+    _warn(write_table(result.leads, output, excel=excel, sheet="Leads"))
+    _say(
+        f"cleaned {result.counts['leads']} leads, {result.counts['with_phone']} with a valid phone"
+    )
 
 
 @app.command("dedupe")
@@ -222,35 +278,46 @@ def dedupe_command(
     ] = None,
     region: Region = "RU",
     excel: Excel = False,
+    config: ConfigFile = None,
 ) -> None:
     """Group the records of one company and write one merged row per company."""
-    from leadkit import columns as C
-    from leadkit.dedupe import DEFAULT_THRESHOLD, dedupe_leads
-    from leadkit.io.read import read_plain, read_table
-    from leadkit.io.write import check_output, write_table
-    from leadkit.normalize import clean_leads
+    from leadkit.dedupe import DEFAULT_THRESHOLD, check_not_duplicates, dedupe_leads
+    from leadkit.io.tables import read_plain, read_table
+    from leadkit.io.write import OutputSet, write_table
 
-    for path in (output, clusters, review):
-        check_output(path)
-    leads = read_table(table)
-    if C.COMPANY_KEY not in leads.columns:
-        _say("the input is not cleaned yet: cleaning it first")
-        leads = clean_leads(leads, region=region)
+    outputs = {"-o": output, "--clusters": clusters, "--review": review}
+    _check_paths([table, not_duplicates], outputs)
+    settings = _settings(config)
+    leads = read_table(table, settings=settings)
     pairs = None
     if not_duplicates is not None:
         pairs = read_plain(not_duplicates)
-        missing = {"lead_id_a", "lead_id_b"} - set(pairs.columns)
-        if missing:
-            raise LeadkitError("needs columns lead_id_a and lead_id_b", file=not_duplicates)
+        check_not_duplicates(pairs, not_duplicates)
     result = dedupe_leads(
-        leads, threshold=DEFAULT_THRESHOLD if threshold is None else threshold, not_duplicates=pairs
+        leads,
+        DEFAULT_THRESHOLD if threshold is None else threshold,
+        pairs,
+        region=region,
+        settings=settings,
+        workers=_workers(),
     )
-    if clusters is not None:
-        write_table(result.clusters, clusters, excel=excel)
-    if review is not None:
-        write_table(result.review, review, excel=excel)
-    write_table(result.merged, output, excel=excel)
-    _say(f"{leads.height} records → {result.merged.height} companies")
+    _warn(result.warnings)
+    files = [
+        (table_, path, sheet)
+        for table_, path, sheet in (
+            (result.merged, output, "Companies"),
+            (result.clusters, clusters, "Clusters"),
+            (result.review, review, "Review"),
+        )
+        if path is not None and path != "-"
+    ]
+    if files:
+        with OutputSet(anchor=files[0][1]) as written:
+            for table_, path, sheet in files:
+                _warn(write_table(table_, path, excel=excel, sheet=sheet, outputs=written))
+    if output is None or output == "-":
+        write_table(result.merged, output, excel=excel)
+    _say(f"{result.counts['records']} records → {result.counts['companies']} companies")
 
 
 def _version(value: bool) -> None:

@@ -1,14 +1,15 @@
-"""YAML configuration (column maps, source profiles, header synonyms) → frozen dataclasses, validated on load."""
+"""Column maps (``--map``), header patterns and source profiles → frozen dataclasses, validated on load.
+
+The reference files (synonyms, profiles, legal forms, …) are loaded by :mod:`leadkit.settings`.
+"""
 
 from __future__ import annotations
 
 import codecs
 import fnmatch
-import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -203,39 +204,3 @@ def _positive_int(value: Any, key: str, where: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"'{key}' must be a row number from 1", file=where)
     return value
-
-
-def data_yaml(name: str) -> Any:
-    """Parse one of leadkit's reference files in ``leadkit/data/`` (a ConfigError if a user broke it)."""
-    try:
-        text = resources.files("leadkit").joinpath("data", name).read_text(encoding="utf-8")
-        return yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(
-            f"cannot read reference data: {exc}", file=f"leadkit/data/{name}"
-        ) from exc
-
-
-@functools.cache
-def synonyms() -> ColumnRules:
-    """The built-in header synonyms."""
-    return ColumnRules.parse(data_yaml("synonyms.yaml"), "synonyms.yaml")
-
-
-@functools.cache
-def profiles() -> tuple[SourceProfile, ...]:
-    """The built-in source profiles (``leadkit/io/profiles/*.yaml``), in name order."""
-    folder = resources.files("leadkit.io.profiles")
-    result = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
-        result.append(
-            SourceProfile(
-                name=str(doc["name"]),
-                detect=frozenset(fold_header(h) for h in doc["detect"]),
-                columns=ColumnRules.parse(doc["columns"], entry.name),
-            )
-        )
-    return tuple(result)

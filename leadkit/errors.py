@@ -1,6 +1,20 @@
-"""Errors that the CLI turns into exit code 1 (or 75) and one line on stderr."""
+"""Errors that the CLI turns into exit code 1 (or 75) and one line on stderr, and the notices (warnings)
+that steps return beside their tables."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def _where(file: str | None, row: int | None, column: str | None) -> str:
+    parts = []
+    if file is not None:
+        parts.append(str(file))
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts)
 
 
 class LeadkitError(Exception):
@@ -21,19 +35,28 @@ class LeadkitError(Exception):
         self.column = column
 
     def __str__(self) -> str:
-        where = []
-        if self.file is not None:
-            where.append(str(self.file))
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        where = _where(self.file, self.row, self.column)
+        return f"{where}: {self.message}" if where else self.message
 
 
 class ConfigError(LeadkitError):
-    """A YAML map, vocabulary or pipeline file that does not validate."""
+    """A YAML map, settings, vocabulary or pipeline file that does not validate."""
 
 
 class StoreLockedError(LeadkitError):
     """The quarantine store is locked by another run (exit code 75)."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning a step met on its way (a skipped sheet, surplus cells, unknown ids): the step still
+    finished. The CLI prints each on stderr; ``leadkit run`` lists them in its summary."""
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = _where(self.file, self.row, self.column)
+        return f"{where}: {self.message}" if where else self.message

@@ -79,7 +79,7 @@ def _leads() -> pl.DataFrame:
 
 
 def test_clean_columns_values() -> None:
-    out = clean_leads(_leads())
+    out = clean_leads(_leads()).leads
     assert out.get_column(C.PHONES).to_list() == [
         ["+74951234567"],
         ["+79161234567"],
@@ -108,7 +108,7 @@ def test_clean_columns_values() -> None:
 
 
 def test_email_and_city_normalized_in_place() -> None:
-    out = clean_leads(_leads())
+    out = clean_leads(_leads()).leads
     assert out.get_column(C.EMAIL).to_list() == [
         "info@romashka.ru; ivan@mail.ru",
         "ivanov@gmail.com",
@@ -120,7 +120,7 @@ def test_email_and_city_normalized_in_place() -> None:
 
 def test_other_columns_unchanged_and_order() -> None:
     leads = _leads()
-    out = clean_leads(leads)
+    out = clean_leads(leads).leads
     assert out.height == leads.height
     kept = [c for c in leads.columns if c not in (C.EMAIL, C.CITY)]
     assert out.select(kept).equals(leads.select(kept))
@@ -132,8 +132,8 @@ def test_other_columns_unchanged_and_order() -> None:
 
 
 def test_idempotent() -> None:
-    once = clean_leads(_leads())
-    twice = clean_leads(once)
+    once = clean_leads(_leads()).leads
+    twice = clean_leads(once).leads
     assert twice.equals(once)
 
 
@@ -141,7 +141,7 @@ def test_missing_import_columns_are_read_as_empty() -> None:
     leads = pl.DataFrame(
         {"company": ["ЗАО «Вектор»"], "website": ["Vektor.RU/"], "Примечание": ["звонить утром"]}
     )
-    out = clean_leads(leads)
+    out = clean_leads(leads).leads
     assert out.row(0, named=True) == {
         C.COMPANY: "ЗАО «Вектор»",
         C.WEBSITE: "Vektor.RU/",
@@ -160,7 +160,7 @@ def test_missing_import_columns_are_read_as_empty() -> None:
 
 def test_empty_table() -> None:
     empty = _leads().clear()
-    out = clean_leads(empty)
+    out = clean_leads(empty).leads
     assert out.height == 0
     assert set(C.CLEAN_COLUMNS) <= set(out.columns)
 
@@ -187,9 +187,9 @@ _cells = st.one_of(
 def test_property_clean_is_idempotent_and_keeps_rows(rows: list[tuple[str | None, ...]]) -> None:
     names = [C.COMPANY, C.PHONE_RAW, C.EMAIL, C.WEBSITE, C.CITY, C.ADDRESS, C.INN, C.OGRN]
     leads = pl.DataFrame(rows, schema={name: pl.String for name in names}, orient="row")
-    once = clean_leads(leads)
+    once = clean_leads(leads).leads
     assert once.height == leads.height
     assert once.select(C.COMPANY, C.PHONE_RAW, C.INN).equals(
         leads.select(C.COMPANY, C.PHONE_RAW, C.INN)
     )
-    assert clean_leads(once).equals(once)
+    assert clean_leads(once).leads.equals(once)

@@ -8,12 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadkit import columns as C
-from leadkit.normalize.companies import (
-    company_key,
-    legal_forms,
-    normalize_companies,
-    split_legal_form,
-)
+from leadkit.normalize.companies import company_key, normalize_companies, split_legal_form
+from leadkit.settings import default_settings
 
 SHORT_FORMS = [
     "ООО", "АО", "ПАО", "НАО", "ЗАО", "ОАО", "ИП", "ГУП", "МУП", "ФГУП", "АНО", "НКО", "КФХ",
@@ -207,7 +203,7 @@ def test_normalize_companies_empty_series() -> None:
 
 
 def test_legal_forms_file_has_every_abbreviation() -> None:
-    abbrs = {form.abbr for form in legal_forms()}
+    abbrs = {form.abbr for form in default_settings().companies.legal_forms}
     assert set(SHORT_FORMS + END_ONLY_FORMS) <= abbrs
 
 
@@ -252,7 +248,7 @@ def test_names_spread_over_worker_processes_give_the_same_result() -> None:
         ["ООО «Ромашка»", 'OOO "Pомашка"', "ИП Иванов Иван Иванович", None, "Вектор-М, ЗАО"] * 40
         + [f"Торговый дом «Север-{i}»" for i in range(200)]
     )
-    parallel = normalize_companies(names, min_parallel=1)
-    serial = normalize_companies(names, min_parallel=10**9)
+    parallel = normalize_companies(names, workers=2, min_parallel=1)
+    serial = normalize_companies(names)
     assert parallel.equals(serial)
     assert parallel.row(1) == ("Ромашка", "ООО", "ромашка")

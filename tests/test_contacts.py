@@ -16,9 +16,9 @@ from leadkit.normalize.contacts import (
     lead_domain,
     normalize_emails,
     ogrn_valid,
-    public_email_domains,
     website_domain,
 )
+from leadkit.settings import default_settings
 
 
 def _inn10(first9: str) -> str:
@@ -234,7 +234,10 @@ def test_lead_domain_falls_back_to_a_company_email() -> None:
 
 def test_public_email_domains_list_has_the_usual_services() -> None:
     expected = {"mail.ru", "bk.ru", "inbox.ru", "list.ru", "yandex.ru", "ya.ru", "gmail.com"}
-    assert expected | {"rambler.ru", "outlook.com", "icloud.com"} <= public_email_domains()
+    assert (
+        expected | {"rambler.ru", "outlook.com", "icloud.com"}
+        <= default_settings().contacts.public_email_domains
+    )
 
 
 # ---------------------------------------------------------------- cities

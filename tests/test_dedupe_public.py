@@ -33,7 +33,7 @@ def _need(folder: str) -> Path:
 
 
 def _score(name: str, leads: pl.DataFrame, truth: pl.DataFrame, region: str) -> tuple[float, ...]:
-    result = dedupe_leads(clean_leads(leads, region=region))
+    result = dedupe_leads(clean_leads(leads, region=region).leads)
     assert result.clusters.height == leads.height
     scores = pairwise_scores(result.clusters, truth)
     print(f"\n{name}: P {scores[0]:.3f} R {scores[1]:.3f} F1 {scores[2]:.3f}")

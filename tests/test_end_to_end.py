@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from leadkit import columns as C
 from leadkit.cli import app
-from leadkit.io.read import read_table
+from leadkit.io.tables import read_table
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 MAP = str(EXAMPLES / "maps" / "bought_base.yaml")

@@ -16,7 +16,7 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from leadkit import columns as C
-from leadkit.io.read import import_leads
+from leadkit.io.importer import import_leads
 from leadkit.testing import generate as gen
 
 N = 2000

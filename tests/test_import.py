@@ -13,7 +13,8 @@ import xlsxwriter
 from leadkit import columns as C
 from leadkit.config import load_maps
 from leadkit.errors import ConfigError, LeadkitError
-from leadkit.io.read import decode, import_leads, sniff_delimiter
+from leadkit.io.importer import import_leads
+from leadkit.io.text import decode, sniff_delimiter
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -73,7 +74,7 @@ def test_utf16_tab_text_needs_and_uses_a_map(tmp_path: Path, encoding: str, bom:
     path = write(tmp_path / "bought_base.txt", text, encoding, bom)
     unmapped = import_leads([str(path)])
     assert unmapped.leads.get_column(C.COMPANY).null_count() == 2
-    assert any("no company column" in w for w in unmapped.warnings)
+    assert any("no company column" in w for w in map(str, unmapped.warnings))
     leads = leads_of(path, maps=(str(EXAMPLES / "maps" / "bought_base.yaml"),))
     assert leads.get_column(C.COMPANY).to_list() == ["ООО Ромашка", "Вектор"]
     assert leads.get_column(C.PHONE_RAW).to_list() == [
@@ -130,7 +131,7 @@ def test_ragged_rows_keep_their_surplus_cells(tmp_path: Path) -> None:
     leads = result.leads
     assert leads.height == 3
     assert leads.get_column("extra_1").to_list() == ["доп. инфо", None, None]
-    assert any("more cells than the header" in w for w in result.warnings)
+    assert any("more cells than the header" in w for w in map(str, result.warnings))
 
 
 def test_header_cells_with_bom_spaces_and_case(tmp_path: Path) -> None:
@@ -176,7 +177,7 @@ def test_workbook_sheets_title_rows_numbers_and_notes(tmp_path: Path) -> None:
         "8 (843) 555-66-77",
     ]
     assert leads.get_column("Рейтинг").to_list() == ["4.8", None, None]
-    assert any("Примечания" in w and "skipped" in w for w in result.warnings)
+    assert any("Примечания" in w and "skipped" in w for w in map(str, result.warnings))
 
 
 def test_directory_is_searched_recursively_in_sorted_order(tmp_path: Path) -> None:
@@ -279,7 +280,7 @@ def test_one_bad_file_among_many_stops_unless_skipped(tmp_path: Path) -> None:
     assert str(info.value).startswith("b.csv")
     result = import_leads([str(tmp_path)], skip_bad=True)
     assert result.leads.get_column(C.COMPANY).to_list() == ["Ромашка", "Флора"]
-    assert any(w.startswith("b.csv") and "skipped" in w for w in result.warnings)
+    assert any(w.startswith("b.csv") and "skipped" in w for w in map(str, result.warnings))
 
 
 @pytest.mark.parametrize(
@@ -356,7 +357,7 @@ def test_header_without_data_rows_is_reported(tmp_path: Path) -> None:
     result = import_leads([str(write(tmp_path / "hdr.csv", "Компания;Телефон\n"))])
     assert result.leads.height == 0
     assert result.leads.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
-    assert any("no data rows" in w for w in result.warnings)
+    assert any("no data rows" in w for w in map(str, result.warnings))
 
 
 def test_a_stray_quote_that_swallows_rows_is_reported(tmp_path: Path) -> None:
@@ -365,7 +366,7 @@ def test_a_stray_quote_that_swallows_rows_is_reported(tmp_path: Path) -> None:
     )
     result = import_leads([str(path)])
     assert result.leads.height == 2  # what a spreadsheet would read too
-    assert any("row 3" in w and "stray quote" in w for w in result.warnings)
+    assert any("row 3" in w and "stray quote" in w for w in map(str, result.warnings))
     # a real multi-line cell is not suspect
     fine = write(
         tmp_path / "fine.csv", 'Компания,Телефон,Адрес\nА,84951234567,"Москва,\nТверская 1"\n'
@@ -388,4 +389,4 @@ def test_skipped_files_are_not_counted_as_imported(tmp_path: Path) -> None:
     good = write(tmp_path / "good.csv", "Компания;Телефон\nРомашка;84951234567\n")
     empty = write(tmp_path / "empty.csv", "")
     result = import_leads([str(good), str(empty)], skip_bad=True)
-    assert result.files == 1
+    assert result.counts["files"] == 1

@@ -16,6 +16,7 @@ from leadkit import columns as C
 from leadkit.errors import LeadkitError
 from leadkit.normalize import phones as phones_module
 from leadkit.normalize.phones import normalize_phone, normalize_phones
+from leadkit.settings import default_settings
 from leadkit.testing.phones import make_phone_cells
 
 
@@ -31,7 +32,7 @@ def reference(cells: list[str | None], region: str) -> list[tuple[list[str], str
     """Plain per-row path: phonenumbers on every fragment of every row, no fast path, no unique."""
     out = []
     for cell in cells:
-        numbers, invalid = phones_module._normalize_cell(cell, region)
+        numbers, invalid = phones_module._normalize_cell(cell, region, default_settings().phones)
         out.append((numbers, "; ".join(invalid) or None))
     return out
 
@@ -269,7 +270,9 @@ def test_common_shapes_take_the_fast_path() -> None:
         "8 (495) 123-45-67 доб. 12",
         "85551234567",  # invalid, and a single run of digits: no shorter number can hide in it
     ]
-    decided = phones_module._fast_path(pl.DataFrame({"fragment": shapes}), "RU")
+    decided = phones_module._fast_path(
+        pl.DataFrame({"fragment": shapes}), "RU", default_settings().phones
+    )
     assert sorted(decided["fragment"].to_list()) == sorted(shapes)
     by_fragment = {row["fragment"]: (row["found"], row["invalid"]) for row in decided.to_dicts()}
     assert by_fragment["8 (495) 123-45-67 доб. 12"] == (["+74951234567;ext=12"], [])

@@ -10,7 +10,7 @@ import pytest
 
 from leadkit import columns as C
 from leadkit.errors import LeadkitError
-from leadkit.io.read import read_table
+from leadkit.io.tables import read_table
 from leadkit.io.write import atomic_file, guard_formulas, write_table
 
 

@@ -7,7 +7,7 @@ with the conflict guard), ``merge`` (one row per cluster, Polars group-by).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -18,17 +18,28 @@ from leadkit.dedupe.blocking import (
     INN,
     ROW,
     TAILS_EV,
+    DedupeStatistics,
     R,
     candidate_pairs,
-    load_rules,
+    dedupe_statistics,
     prepare,
+    prepare_rows,
 )
 from leadkit.dedupe.cluster import Evidence, cluster_pairs
 from leadkit.dedupe.compare import compare_pairs
 from leadkit.dedupe.merge import merge_clusters
-from leadkit.errors import LeadkitError
+from leadkit.errors import LeadkitError, Notice
+from leadkit.normalize import clean_leads, is_cleaned
+from leadkit.settings import Settings, resolve
 
-__all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "dedupe_leads"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DedupeResult",
+    "DedupeStatistics",
+    "dedupe_leads",
+    "dedupe_statistics",
+    "prepare_rows",
+]
 
 #: Name similarity (rapidfuzz token_sort_ratio, 0–100) a fuzzy name match needs (``--threshold``).
 DEFAULT_THRESHOLD = 88
@@ -37,9 +48,9 @@ NOT_A = "lead_id_a"
 NOT_B = "lead_id_b"
 
 
-@dataclass(frozen=True)
+@dataclass
 class DedupeResult:
-    """What ``dedupe_leads`` found."""
+    """What ``dedupe_leads`` found, the warnings met, and what was counted."""
 
     merged: pl.DataFrame
     """One row per cluster."""
@@ -47,20 +58,41 @@ class DedupeResult:
     """Every input record, in input order, with cluster_id, cluster_size and match_reason."""
     review: pl.DataFrame
     """Records of clusters that some member joined on weak evidence only, for a person to check."""
+    warnings: list[Notice] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
-def _not_duplicate_ranks(
-    not_duplicates: pl.DataFrame | None, prep: pl.DataFrame
-) -> list[tuple[int, int]]:
-    """The rank pairs of ``not_duplicates`` (lead ids unknown to this table are ignored)."""
-    if not_duplicates is None or not_duplicates.is_empty():
-        return []
+def check_not_duplicates(not_duplicates: pl.DataFrame, where: str | None = None) -> None:
+    """A not-duplicates table needs the columns lead_id_a and lead_id_b."""
     missing = [c for c in (NOT_A, NOT_B) if c not in not_duplicates.columns]
     if missing:
         raise LeadkitError(
-            f"the not-duplicates table needs columns {NOT_A} and {NOT_B}", column=missing[0]
+            f"the not-duplicates table needs columns {NOT_A} and {NOT_B}",
+            file=where,
+            column=missing[0],
         )
+
+
+def _not_duplicate_ranks(
+    not_duplicates: pl.DataFrame | None, prep: pl.DataFrame, warnings: list[Notice]
+) -> list[tuple[int, int]]:
+    """The rank pairs of ``not_duplicates``; pairs naming a lead id this table lacks are reported."""
+    if not_duplicates is None or not_duplicates.is_empty():
+        return []
+    check_not_duplicates(not_duplicates)
     ranks = prep.select(C.LEAD_ID, R)
+    known = prep.get_column(C.LEAD_ID)
+    unknown = not_duplicates.filter(
+        ~pl.col(NOT_A).cast(pl.String).is_in(known.implode())
+        | ~pl.col(NOT_B).cast(pl.String).is_in(known.implode())
+    ).height
+    if unknown:
+        warnings.append(
+            Notice(
+                f"{unknown} not-duplicate pair(s) name a lead_id that is not in this table "
+                "and were not used"
+            )
+        )
     pairs = (
         not_duplicates.select(pl.col(NOT_A).cast(pl.String), pl.col(NOT_B).cast(pl.String))
         .join(ranks.rename({C.LEAD_ID: NOT_A, R: "a"}), on=NOT_A, how="inner")
@@ -91,20 +123,34 @@ def _chunked_like(base: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
 
 
 def dedupe_leads(
-    df: pl.DataFrame,
+    leads: pl.DataFrame,
     threshold: int = DEFAULT_THRESHOLD,
     not_duplicates: pl.DataFrame | None = None,
+    *,
+    region: str = "RU",
+    settings: Settings | None = None,
+    statistics: DedupeStatistics | None = None,
+    workers: int = 1,
 ) -> DedupeResult:
     """Group the records of one company and merge each group into one row.
 
     ``threshold`` is the name similarity (0–100) fuzzy name matches need; ``not_duplicates`` (columns
     lead_id_a, lead_id_b) lists pairs a person marked as different companies: they never share a
-    cluster, nor do two records with different valid INNs.
+    cluster, nor do two records with different valid INNs. A table that is not cleaned yet is
+    cleaned first (numbers without a country code read in ``region``; ``workers`` processes for
+    company names). ``statistics`` are the table-wide facts (hubs, cities), computed from ``leads``
+    when not given.
     """
     if not 0 <= threshold <= 100:
         raise LeadkitError(f"threshold must be from 0 to 100, not {threshold}")
-    rules = load_rules()
-    prep = prepare(df, rules)
+    settings = resolve(settings)
+    warnings: list[Notice] = []
+    if not is_cleaned(leads):
+        warnings.append(Notice("the input is not cleaned yet: cleaning it first"))
+        leads = clean_leads(leads, region, settings=settings, workers=workers).leads
+    df = leads
+    rules = settings.dedupe
+    prep = prepare(df, settings, statistics)
     pairs = candidate_pairs(prep, rules, threshold)
     accepted = compare_pairs(prep, pairs, threshold, rules)
     del pairs  # millions of rows: free them before clustering
@@ -117,7 +163,7 @@ def dedupe_leads(
         ),
     )
     found = cluster_pairs(
-        prep.height, accepted, evidence, _not_duplicate_ranks(not_duplicates, prep)
+        prep.height, accepted, evidence, _not_duplicate_ranks(not_duplicates, prep, warnings)
     )
     lead_by_rank = prep.get_column(C.LEAD_ID)
     by_rank = pl.DataFrame(
@@ -145,5 +191,11 @@ def dedupe_leads(
         .drop("_dd_weak", "_dd_review")
         .sort(C.CLUSTER_ID, C.LEAD_ID)
     )
-    merged = merge_clusters(clusters)
-    return DedupeResult(merged=merged, clusters=clusters, review=review)
+    merged = merge_clusters(clusters, settings.cities)
+    counts = {
+        "records": clusters.height,
+        "companies": merged.height,
+        "merged_records": clusters.height - merged.height,
+        "review_records": review.height,
+    }
+    return DedupeResult(merged, clusters, review, warnings, counts)

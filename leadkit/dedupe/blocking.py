@@ -11,15 +11,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
 from leadkit import columns as C
-from leadkit.config import data_yaml
-from leadkit.errors import ConfigError, LeadkitError
-
-RULES_FILE = "dedupe_rules.yaml"
+from leadkit.errors import LeadkitError
+from leadkit.settings import CityNames, DedupeRules, Settings, fold_word
 
 # Internal column names; the leading underscore keeps them apart from any source column.
 R = "_dd_rank"
@@ -42,77 +39,19 @@ ROW = "_dd_row"
 
 
 @dataclass(frozen=True)
-class DedupeRules:
-    """The tunable numbers and vocabularies of deduplication (``leadkit/data/dedupe_rules.yaml``)."""
+class DedupeStatistics:
+    """The table-wide facts dedupe uses, computed once over the whole table and then applied.
 
-    hub_max_names: int
-    name_support: int
-    sole_trader_name: int
-    name_conflict: int
-    address_match: int
-    address_differ: int
-    phone_tail_digits: int
-    block_cap: int
-    window: int
-    name_word_cap: int
-    address_stopwords: frozenset[str]
-    city_prefixes: frozenset[str]
-    region_words: frozenset[str]
-    sole_trader_forms: frozenset[str]
-    city_aliases: tuple[tuple[str, str], ...]
+    - ``cities``: every city the table's city cells name (with the vocabulary's short names): an
+      address word that is one of them is the city of a record without a city cell;
+    - ``hub_phones``, ``hub_tails``, ``hub_domains``: numbers (their last digits) and domains that more
+      than ``hub_max_names`` different company names use: a reception's, not a company's.
+    """
 
-
-def _int_setting(raw: dict[str, Any], name: str, low: int, high: int) -> int:
-    value = raw.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}", file=RULES_FILE)
-    return value
-
-
-def _words(raw: dict[str, Any], name: str) -> frozenset[str]:
-    value = raw.get(name)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{name} must be a list of words", file=RULES_FILE)
-    return frozenset(v.lower() for v in value)
-
-
-def _aliases(raw: dict[str, Any], name: str) -> tuple[tuple[str, str], ...]:
-    value = raw.get(name, {})
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise ConfigError(f"{name} must map short names to full names", file=RULES_FILE)
-    return tuple(sorted((_fold_text(k), _fold_text(v)) for k, v in value.items()))
-
-
-def _fold_text(text: str) -> str:
-    """The Python twin of ``_fold`` for settings: lower case, ё → е, punctuation to spaces."""
-    return " ".join(re.sub(r"[^\w]+", " ", text.lower().replace("ё", "е")).split())
-
-
-@functools.cache
-def load_rules() -> DedupeRules:
-    """Read and validate the dedupe rules shipped in ``leadkit/data`` (once per process)."""
-    raw = data_yaml(RULES_FILE)
-    if not isinstance(raw, dict):
-        raise ConfigError("expected a mapping of settings", file=RULES_FILE)
-    return DedupeRules(
-        hub_max_names=_int_setting(raw, "hub_max_names", 1, 1000),
-        name_support=_int_setting(raw, "name_support", 0, 100),
-        sole_trader_name=_int_setting(raw, "sole_trader_name", 0, 100),
-        name_conflict=_int_setting(raw, "name_conflict", 0, 100),
-        address_match=_int_setting(raw, "address_match", 0, 100),
-        address_differ=_int_setting(raw, "address_differ", 0, 100),
-        phone_tail_digits=_int_setting(raw, "phone_tail_digits", 5, 15),
-        block_cap=_int_setting(raw, "block_cap", 2, 10_000),
-        window=_int_setting(raw, "window", 1, 1000),
-        name_word_cap=_int_setting(raw, "name_word_cap", 2, 10_000_000),
-        address_stopwords=_words(raw, "address_stopwords"),
-        city_prefixes=_words(raw, "city_prefixes"),
-        region_words=_words(raw, "region_words"),
-        sole_trader_forms=_words(raw, "sole_trader_forms"),
-        city_aliases=_aliases(raw, "city_aliases"),
-    )
+    cities: tuple[str, ...]
+    hub_phones: frozenset[str]
+    hub_tails: frozenset[str]
+    hub_domains: frozenset[str]
 
 
 def _text(name: str, df: pl.DataFrame) -> pl.Expr:
@@ -142,6 +81,33 @@ def any_word(words: list[str]) -> str:
     return r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\b"
 
 
+@dataclass(frozen=True)
+class _CityMatching:
+    """The city vocabulary as dedupe compares cities: folded, short and likely names as full names."""
+
+    prefixes: str
+    aliases: dict[str, str]
+    regions: str
+
+
+def _fold_text(text: str) -> str:
+    """The Python twin of ``_fold``: lower case, ё → е, punctuation to spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower().replace("ё", "е")).split())
+
+
+@functools.lru_cache(maxsize=8)
+def city_matching(cities: CityNames) -> _CityMatching:
+    """The folded city vocabulary of one settings object (built once)."""
+    prefixes = {_fold_text(fold_word(w)) for w in (*cities.prefixes, *cities.suffixes)}
+    aliases = {_fold_text(k): _fold_text(v) for k, v in (*cities.aliases, *cities.likely)}
+    regions = sorted({_fold_text(fold_word(w)) for w in cities.region_words} - {""})
+    return _CityMatching(
+        prefixes="|".join(re.escape(p) for p in sorted(prefixes - {""}, key=len, reverse=True)),
+        aliases=aliases,
+        regions=any_word(regions),
+    )
+
+
 def _city_vocabulary(cells: pl.Series, aliases: dict[str, str]) -> list[str]:
     """Every city written in a city cell (no digits, at least 3 letters), the aliases and their
     full names.
@@ -163,20 +129,25 @@ def _value_id(column: str) -> pl.Expr:
     return pl.when(pl.col(column).is_not_null()).then(pl.col(column).hash()).alias(f"{column}_id")
 
 
-def prepare(df: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
-    """Sort by lead_id and add the normalized matching fields (rank, key, city, phones, address …)."""
+def check_lead_ids(df: pl.DataFrame) -> None:
+    """Dedupe needs a non-empty, unique ``lead_id`` on every record."""
     if C.LEAD_ID not in df.columns:
         raise LeadkitError(
             "the table has no lead_id column: run `leadkit import` first", column=C.LEAD_ID
         )
     lead_ids = df.get_column(C.LEAD_ID)
     if lead_ids.null_count():
-        row = int(lead_ids.is_null().arg_max() or 0) + 1
+        row = int(lead_ids.is_null().arg_max() or 0) + 2
         raise LeadkitError("empty lead_id", row=row, column=C.LEAD_ID)
     if lead_ids.n_unique() != df.height:
         dup = lead_ids.filter(lead_ids.is_duplicated()).sort().first()
         raise LeadkitError(f"lead_id {dup!r} occurs more than once", column=C.LEAD_ID)
 
+
+def prepare_rows(df: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    """The matching fields of each record, from the record alone (key, city, phones, address …),
+    in input order (``ROW``)."""
+    rules = settings.dedupe
     n = rules.phone_tail_digits
     if C.PHONES in df.columns:
         phones = pl.col(C.PHONES).cast(pl.List(pl.String))
@@ -198,54 +169,71 @@ def prepare(df: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
         .list.eval(pl.element().str.slice(-n))
         .list.unique(maintain_order=True)
     )
-    prefixes = "|".join(sorted(rules.city_prefixes, key=len, reverse=True))
-    aliases = dict(rules.city_aliases)
+    matching = city_matching(settings.cities)
     # Aliases first too: the "с" of "С-Петербург" is no village prefix.
     city = _null_if_empty(
-        _fold(_text(C.CITY, df)).replace(aliases).str.replace(rf"^(?:(?:{prefixes}) )+", "")
-    ).replace(aliases)
+        _fold(_text(C.CITY, df))
+        .replace(matching.aliases)
+        .str.replace(rf"^(?:(?:{matching.prefixes}) )+", "")
+    ).replace(matching.aliases)
     # "Свердловская область" names no city: it neither matches nor contradicts one.
-    city = (
-        pl.when(city.str.contains(any_word(sorted(rules.region_words)))).then(None).otherwise(city)
-    )
+    city = pl.when(city.str.contains(matching.regions)).then(None).otherwise(city)
     key = _null_if_empty(_text(C.COMPANY_KEY, df).str.strip_chars())
     inn = pl.when(_text(C.INN_VALID, df) == "true").then(_text(C.INN, df).str.strip_chars())
     domain = _null_if_empty(_text(C.DOMAIN, df).str.to_lowercase().str.strip_chars())
+    return df.select(
+        pl.col(C.LEAD_ID),
+        key.alias(KEY),
+        city.alias(CITY),
+        inn.alias(INN),
+        domain.alias(DOMAIN),
+        full.alias(PHONES),
+        tails.alias(TAILS),
+        _fold(_text(C.ADDRESS, df)).alias(ADDR),
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
+        _text(C.LEGAL_FORM, df)
+        .str.to_lowercase()
+        .is_in(sorted(rules.sole_trader_forms))
+        .fill_null(False)
+        .alias(SOLE),
+    ).with_columns(
+        (
+            pl.col(SOLE)
+            & (pl.col(KEY).str.count_matches(r"\S+") >= 3)
+            & ~pl.col(KEY).str.contains(r"(?:^|\s)\S(?:\s|$)")
+        )
+        .fill_null(False)
+        .alias(PERSON)
+    )
 
-    prep = (
-        df.select(
-            pl.col(C.LEAD_ID),
-            key.alias(KEY),
-            city.alias(CITY),
-            inn.alias(INN),
-            domain.alias(DOMAIN),
-            full.alias(PHONES),
-            tails.alias(TAILS),
-            _fold(_text(C.ADDRESS, df)).alias(ADDR),
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW),
-            _text(C.LEGAL_FORM, df)
-            .str.to_lowercase()
-            .is_in(sorted(rules.sole_trader_forms))
-            .fill_null(False)
-            .alias(SOLE),
-        )
-        .with_columns(
-            (
-                pl.col(SOLE)
-                & (pl.col(KEY).str.count_matches(r"\S+") >= 3)
-                & ~pl.col(KEY).str.contains(r"(?:^|\s)\S(?:\s|$)")
-            )
-            .fill_null(False)
-            .alias(PERSON)
-        )
-        .sort(C.LEAD_ID)
-        .with_row_index(R)
+
+def dedupe_statistics(rows: pl.DataFrame, settings: Settings) -> DedupeStatistics:
+    """The table-wide facts of :class:`DedupeStatistics`, from ``prepare_rows`` of the whole table."""
+    rules = settings.dedupe
+    aliases = city_matching(settings.cities).aliases
+    return DedupeStatistics(
+        cities=tuple(_city_vocabulary(rows.get_column(CITY), aliases)),
+        hub_phones=frozenset(_hub_values(rows, PHONES, rules).to_list()),
+        hub_tails=frozenset(_hub_values(rows, TAILS, rules).to_list()),
+        hub_domains=frozenset(_hub_values(rows, DOMAIN, rules).to_list()),
     )
-    vocabulary = _city_vocabulary(prep.get_column(CITY), aliases)
-    prep = prep.with_columns(_address_fields(vocabulary, aliases, rules)).with_columns(
-        pl.col(ADDR).str.extract(r"(\w*\d\w*)").alias(ADDR_NUM)
-    )
-    return _mark_hubs(prep, rules).with_columns(
+
+
+def prepare(
+    df: pl.DataFrame, settings: Settings, statistics: DedupeStatistics | None = None
+) -> pl.DataFrame:
+    """The matching fields of every record, sorted by lead_id with its rank ``R``: ``prepare_rows``,
+    then the table-wide facts applied (computed from this table when not given)."""
+    check_lead_ids(df)
+    rows = prepare_rows(df, settings)
+    if statistics is None:
+        statistics = dedupe_statistics(rows, settings)
+    aliases = city_matching(settings.cities).aliases
+    prep = rows.sort(C.LEAD_ID).with_row_index(R)
+    prep = prep.with_columns(
+        _address_fields(list(statistics.cities), aliases, settings.dedupe)
+    ).with_columns(pl.col(ADDR).str.extract(r"(\w*\d\w*)").alias(ADDR_NUM))
+    return _mark_hubs(prep, statistics).with_columns(
         _value_id(c) for c in (KEY, CITY, INN, DOMAIN, DOMAIN_EV, ADDR, ADDR_NUM)
     )
 
@@ -291,15 +279,15 @@ def _hub_values(prep: pl.DataFrame, column: str, rules: DedupeRules) -> pl.Serie
     )
 
 
-def _mark_hubs(prep: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
+def _mark_hubs(prep: pl.DataFrame, statistics: DedupeStatistics) -> pl.DataFrame:
     """Add the evidence columns: phones, tails and domain minus hub values."""
-    hub_phones = _hub_values(prep, PHONES, rules).to_list()
-    hub_tails = _hub_values(prep, TAILS, rules).to_list()
-    hub_domains = _hub_values(prep, DOMAIN, rules)
+    hub_phones = sorted(statistics.hub_phones)
+    hub_tails = sorted(statistics.hub_tails)
+    hub_domains = sorted(statistics.hub_domains)
     return prep.with_columns(
         pl.col(PHONES).list.filter(~pl.element().is_in(hub_phones)).alias(PHONES_EV),
         pl.col(TAILS).list.filter(~pl.element().is_in(hub_tails)).alias(TAILS_EV),
-        pl.when(pl.col(DOMAIN).is_in(hub_domains.implode()))
+        pl.when(pl.col(DOMAIN).is_in(hub_domains))
         .then(None)
         .otherwise(pl.col(DOMAIN))
         .alias(DOMAIN_EV),

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 SEED = "seed"
@@ -89,26 +90,129 @@ def _cluster_facts(facts: pl.DataFrame, root_of: dict[int, int]) -> dict[int, _F
     }
 
 
+#: Pairs resolved at once: components are resolved in batches of about this many pairs.
+BATCH_PAIRS = 500_000
+
+
+def components(size: int, accepted: pl.DataFrame) -> pl.Series:
+    """The connected component of every record (by rank) in the graph of ``accepted`` pairs: the
+    smallest rank of its component (a record without pairs is its own)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    a = accepted.get_column("a").to_numpy().astype(np.int64)
+    b = accepted.get_column("b").to_numpy().astype(np.int64)
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    # Labels are numbered in order of each component's first (smallest) rank.
+    first = np.full(labels.max() + 1 if size else 0, size, dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(size, dtype=np.int64))
+    return pl.Series("component", first[labels], dtype=pl.UInt32)
+
+
 def cluster_pairs(
     size: int,
     accepted: pl.DataFrame,
     evidence: Evidence,
     not_duplicates: list[tuple[int, int]],
 ) -> Clustering:
-    """Connected components of ``accepted`` (a, b, rank, score, reason, weak, guarded) under the
-    conflict guards.
+    """Clusters of ``size`` records from the ``accepted`` pairs (a, b, rank, score, reason, weak,
+    guarded) under the conflict guards.
+
+    The records are split into the connected components of the accepted pairs first, and each
+    component is resolved on its own (in batches of components): a guard only ever refuses a union,
+    so no cluster crosses a component, and a component's result is the same whatever else is in the
+    table. Memory follows the batch, not the table, and an engine may resolve components anywhere.
 
     A ``guarded`` pair (one that rests on the name) may not join two clusters whose known phones,
     cities or domains are all different: chains of namesakes ("Амур" here, "Амур" there, a third
     "Амур" without a phone between them) stop there. Guarded pairs rank after all others, so the
     clusters' facts are gathered once, after the other pairs are applied.
     """
+    seed = list(range(size))
+    reason = [SINGLE] * size
+    weak = [False] * size
+    if accepted.is_empty():
+        return Clustering(seed, reason, weak)
+    component = components(size, accepted)
+    forbidden = pl.DataFrame(
+        {"a": [x for x, _ in not_duplicates], "b": [y for _, y in not_duplicates]},
+        schema={"a": pl.UInt32, "b": pl.UInt32},
+    )
+    # Pairs of different components can never be joined: only those within one matter.
+    forbidden = forbidden.filter(
+        component.gather(forbidden["a"]) == component.gather(forbidden["b"])
+    )
+    sizes = (
+        accepted.select(component.gather(accepted.get_column("a")).alias("component"))
+        .group_by("component")
+        .len()
+        .sort("component")
+    )
+    batch = (sizes.get_column("len").cum_sum() // BATCH_PAIRS).alias("batch")
+    batch_of = dict(zip(sizes.get_column("component").to_list(), batch.to_list(), strict=True))
+    labelled = pl.DataFrame(
+        {"rank": pl.int_range(size, dtype=pl.UInt32, eager=True), "component": component}
+    )
+    labelled = labelled.with_columns(
+        pl.col("component")
+        .replace_strict(batch_of, default=None, return_dtype=pl.Int64)
+        .alias("batch")
+    ).filter(pl.col("batch").is_not_null())
+    pair_batch = component.gather(accepted.get_column("a")).replace_strict(
+        batch_of, return_dtype=pl.Int64
+    )
+    accepted = accepted.with_columns(pair_batch.alias("_batch"))
+    forbidden = forbidden.with_columns(
+        component.gather(forbidden["a"])
+        .replace_strict(batch_of, default=-1, return_dtype=pl.Int64)
+        .alias("_batch")
+    )
+    for (number,), members_frame in labelled.partition_by(
+        "batch", as_dict=True, maintain_order=True
+    ).items():
+        members = members_frame.get_column("rank")
+        local = _resolve(
+            members,
+            accepted.filter(pl.col("_batch") == number),
+            evidence,
+            forbidden.filter(pl.col("_batch") == number),
+        )
+        ranks = members.to_list()
+        for position, rank in enumerate(ranks):
+            seed[rank] = ranks[local.seed[position]]
+            reason[rank] = local.reason[position]
+            weak[rank] = local.weak[position]
+    return Clustering(seed, reason, weak)
+
+
+def _resolve(
+    members: pl.Series, pairs: pl.DataFrame, evidence: Evidence, forbidden: pl.DataFrame
+) -> Clustering:
+    """``_cluster`` on the records ``members`` (sorted ranks) only, numbered 0..k-1 in rank order,
+    so that the smaller rank still wins every union."""
+    index = members.to_numpy()
+
+    def local(column: pl.Series) -> list[int]:
+        return np.searchsorted(index, column.to_numpy()).tolist()
+
+    pairs = pairs.with_columns(
+        pl.Series("a", local(pairs.get_column("a")), dtype=pl.UInt32),
+        pl.Series("b", local(pairs.get_column("b")), dtype=pl.UInt32),
+    )
+    sub = Evidence(
+        inn=[evidence.inn[r] for r in members.to_list()],
+        facts=evidence.facts.select(pl.all().gather(members)),
+    )
+    marks = list(
+        zip(local(forbidden.get_column("a")), local(forbidden.get_column("b")), strict=True)
+    )
+    enabled = gc.isenabled()
     # Millions of small sets and tuples, none of them cyclic: the cyclic garbage collector would
     # only walk them again and again (a third of the time), so it pauses while they are built.
-    enabled = gc.isenabled()
     gc.disable()
     try:
-        return _cluster(size, accepted, evidence, not_duplicates)
+        return _cluster(len(index), pairs, sub, marks)
     finally:
         if enabled:
             gc.enable()
@@ -120,7 +224,7 @@ def _cluster(
     evidence: Evidence,
     not_duplicates: list[tuple[int, int]],
 ) -> Clustering:
-    """``cluster_pairs`` with the garbage collector paused."""
+    """Union-find over ``size`` records, strongest pairs first, under the conflict guards."""
     parent = list(range(size))
     inn_of = list(evidence.inn)
     forbidden: dict[int, set[int]] = defaultdict(set)

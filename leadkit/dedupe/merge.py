@@ -20,7 +20,8 @@ from __future__ import annotations
 import polars as pl
 
 from leadkit import columns as C
-from leadkit.dedupe.blocking import any_word, load_rules
+from leadkit.dedupe.blocking import city_matching
+from leadkit.settings import CityNames, default_settings
 
 ORDER = "_dd_order"
 #: A preference rather than a column: a city cell that names a place beats one that names a region
@@ -46,15 +47,21 @@ DERIVED: frozenset[str] = frozenset(
 )
 
 
-def _preference(flag: str) -> pl.Expr:
+def _preference(flag: str, cities: CityNames) -> pl.Expr:
     """True for the records a pick prefers: its flag column says "true", or the city is a place."""
     if flag == CITY_IS_PLACE:
-        regions = any_word(sorted(load_rules().region_words))
-        return ~pl.col(C.CITY).str.to_lowercase().str.contains(regions).fill_null(True)
+        regions = city_matching(cities).regions
+        folded = (
+            pl.col(C.CITY)
+            .str.to_lowercase()
+            .str.replace_all("ё", "е", literal=True)
+            .str.replace_all(r"[^\w]+", " ")
+        )
+        return ~folded.str.contains(regions).fill_null(True)
     return (pl.col(flag) == "true").fill_null(False)
 
 
-def _best_records(members: pl.DataFrame) -> pl.DataFrame:
+def _best_records(members: pl.DataFrame, cities: CityNames) -> pl.DataFrame:
     """Per cluster (in the order of ``members``' group-by), the ``PICKS`` fields, each group from
     the record whose deciding value wins: non-empty, flag "true", most members share it, longest,
     earliest.
@@ -68,7 +75,7 @@ def _best_records(members: pl.DataFrame) -> pl.DataFrame:
     for pick, (lead, _, flag) in enumerate(PICKS):
         criteria = [pl.col(lead).is_not_null()]
         if flag:
-            criteria.append(_preference(flag))
+            criteria.append(_preference(flag, cities))
         criteria += [pl.len().over(C.CLUSTER_ID, lead), pl.col(lead).str.len_chars()]
         names = [f"_dd_k{pick}_{i}" for i in range(len(criteria))]
         keys += [expr.alias(name) for expr, name in zip(criteria, names, strict=True)]
@@ -132,11 +139,13 @@ def _null_if_empty(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
 
 
-def merge_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
+def merge_clusters(clusters: pl.DataFrame, cities: CityNames | None = None) -> pl.DataFrame:
     """One row per cluster of ``clusters`` (records in input order with cluster_id, cluster_size).
 
-    Clusters appear in the order of their first record in the input.
+    Clusters appear in the order of their first record in the input. Each cluster is merged from its
+    own records only, so any set of whole clusters can be merged apart from the rest.
     """
+    cities = cities or default_settings().cities
     frame = clusters.with_row_index(ORDER)
     for column in (*(f for _, fs, _ in PICKS for f in fs), *UNIONS, *ALIGNED):
         if column not in frame.columns:
@@ -196,7 +205,7 @@ def merge_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
         .alias(C.PHONES)
     ).with_columns(pl.col(C.PHONES).list.first().alias(C.PHONE))
     # Both group-bys keep the clusters in the order of their first member: side by side, no join.
-    groups = groups.hstack(_best_records(members).drop(C.CLUSTER_ID).get_columns())
+    groups = groups.hstack(_best_records(members, cities).drop(C.CLUSTER_ID).get_columns())
     merged = pl.concat([singles, groups.select(singles.columns)]).sort(ORDER).drop(ORDER)
     merged = merged.with_columns(pl.col(C.CLUSTER_ID).alias(C.LEAD_ID))
     # Columns the input did not have are not invented (phone comes with phones).

@@ -1,8 +1,7 @@
 """INN/OGRN check digits, e-mails, website domains and cities of a lead table.
 
-Reference lists live in ``leadkit/data/``: ``public_email_domains.yaml`` (free mail services),
-``non_company_sites.yaml`` (social networks, maps, directories) and ``city_names.yaml``
-(settlement prefixes, region and street words). Per-value Python runs on distinct values only;
+Reference lists come from the settings (:mod:`leadkit.settings`): free mail services, social networks
+and directories, and the city vocabulary (settlement prefixes, region and street words, short names). Per-value Python runs on distinct values only;
 the INN/OGRN check digits are Polars expressions (the tests hold them to python-stdnum's answers,
 except for the 15-digit OGRNIP, where stdnum is wrong).
 """
@@ -10,25 +9,25 @@ except for the 15-digit OGRNIP, where stdnum is wrong).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 import polars as pl
 
-from leadkit.config import data_yaml
-from leadkit.errors import ConfigError
+from leadkit.settings import CityNames, ContactRules, default_settings, fold_word
 
 __all__ = [
+    "CityStatistics",
     "city_from_address",
     "clean_city",
+    "found_cities",
     "inn_valid",
     "lead_domain",
-    "non_company_sites",
+    "learn_cities",
     "normalize_emails",
     "ogrn_valid",
-    "public_email_domains",
     "website_domain",
 ]
 
@@ -40,27 +39,6 @@ _URL_SPLIT = re.compile(r"[\s,;|]+")
 _SPACES = re.compile(r"\s+")
 _TRIM = " ,;.-–—"
 _POSTCODE = re.compile(r"^\d{6}\b\s*")
-
-
-def _word_list(data: object, key: str, file: str) -> tuple[str, ...]:
-    values = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ConfigError(f"expected a '{key}:' list of texts", file=file)
-    return tuple(v.strip() for v in values if v.strip())
-
-
-@cache
-def public_email_domains() -> frozenset[str]:
-    """Free e-mail services (``public_email_domains.yaml``): their addresses name no company."""
-    data = data_yaml("public_email_domains.yaml")
-    return frozenset(d.lower() for d in _word_list(data, "domains", "public_email_domains.yaml"))
-
-
-@cache
-def non_company_sites() -> frozenset[str]:
-    """Social networks, maps and directories (``non_company_sites.yaml``): never a lead's domain."""
-    data = data_yaml("non_company_sites.yaml")
-    return frozenset(d.lower() for d in _word_list(data, "domains", "non_company_sites.yaml"))
 
 
 def _unique_map(values: pl.Series, func: Callable[[str], str | None]) -> pl.Series:
@@ -194,8 +172,7 @@ def _host_of(token: str) -> str | None:
     return host if _HOST.fullmatch(host) else None
 
 
-def _website_domain_one(value: str) -> str | None:
-    skip = non_company_sites()
+def _website_domain_one(value: str, skip: frozenset[str]) -> str | None:
     for token in _URL_SPLIT.split(value.strip().lower()):
         host = _host_of(token) if token else None
         if host is not None and not _under(host, skip):
@@ -203,15 +180,19 @@ def _website_domain_one(value: str) -> str | None:
     return None
 
 
-def website_domain(website: pl.Series) -> pl.Series:
+def website_domain(website: pl.Series, rules: ContactRules | None = None) -> pl.Series:
     """The site's domain, lower case, without ``www.``: ``http://www.Romashka.ru/contacts`` →
     ``romashka.ru``. Social networks, messengers, maps and directories give null."""
-    return _unique_map(website, _website_domain_one).rename("domain")
+    skip = (rules or default_settings().contacts).non_company_sites
+    return _unique_map(website, lambda value: _website_domain_one(value, skip)).rename("domain")
 
 
-def lead_domain(website: pl.Series, email: pl.Series) -> pl.Series:
+def lead_domain(
+    website: pl.Series, email: pl.Series, rules: ContactRules | None = None
+) -> pl.Series:
     """The website's domain or, failing that, the first e-mail's that is not a free mail service."""
-    public = sorted(public_email_domains())
+    rules = rules or default_settings().contacts
+    public = sorted(rules.public_email_domains)
     email_domain = (
         _email_list(email)
         .list.eval(
@@ -225,7 +206,9 @@ def lead_domain(website: pl.Series, email: pl.Series) -> pl.Series:
         .list.first()
     )
     return (
-        pl.select(pl.coalesce(website_domain(website), email_domain)).to_series().rename("domain")
+        pl.select(pl.coalesce(website_domain(website, rules), email_domain))
+        .to_series()
+        .rename("domain")
     )
 
 
@@ -248,46 +231,31 @@ def _words_pattern(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace("ё", "[ёе]") for w in ordered)
 
 
-@cache
-def _city_words() -> _CityWords:
-    data = data_yaml("city_names.yaml")
-    file = "city_names.yaml"
+@functools.lru_cache(maxsize=8)
+def _city_words(cities: CityNames) -> _CityWords:
+    """The patterns and folded word sets of one city vocabulary (built once per settings object)."""
 
-    def words(key: str) -> tuple[str, ...]:
-        return _word_list(data, key, file)
-
-    def folded(key: str) -> frozenset[str]:
-        return frozenset(w.casefold().replace("ё", "е").rstrip(".") for w in words(key))
+    def folded(words: tuple[str, ...]) -> frozenset[str]:
+        return frozenset(fold_word(w) for w in words)
 
     # A prefix is a separate word: a dot or a space follows it (`Старый Оскол` is no `ст`).
-    prefix = re.compile(rf"^(?:{_words_pattern(words('prefixes'))})(?:\.\s*|\s+)(?=\S)", re.I)
+    prefix = re.compile(rf"^(?:{_words_pattern(cities.prefixes)})(?:\.\s*|\s+)(?=\S)", re.I)
     address_prefix = re.compile(
-        rf"^(?:{_words_pattern(words('address_prefixes'))})(?:\.\s*|\s+)(?=\S)", re.I
+        rf"^(?:{_words_pattern(cities.address_prefixes)})(?:\.\s*|\s+)(?=\S)", re.I
     )
-    suffix = re.compile(rf"\s+(?:{_words_pattern(words('suffixes'))})\.?$", re.I)
+    suffix = re.compile(rf"\s+(?:{_words_pattern(cities.suffixes)})\.?$", re.I)
     return _CityWords(
         prefix=prefix,
-        prefix_words=folded("prefixes") | folded("suffixes"),
+        prefix_words=folded(cities.prefixes) | folded(cities.suffixes),
         suffix=suffix,
         address_prefix=address_prefix,
-        countries=folded("countries"),
-        region_words=folded("region_words"),
-        street_words=folded("street_words"),
-        bare_cities=folded("bare_cities"),
-        lowercase_words=folded("lowercase_words"),
-        aliases=_aliases(data, file),
+        countries=folded(cities.countries),
+        region_words=folded(cities.region_words),
+        street_words=folded(cities.street_words),
+        bare_cities=folded(cities.bare_cities),
+        lowercase_words=folded(cities.lowercase_words),
+        aliases={_fold(k): v for k, v in cities.aliases},
     )
-
-
-def _aliases(data: object, file: str) -> dict[str, str]:
-    """Folded short name → the city's name (``мск`` → ``Москва``)."""
-    raw = data.get("aliases", {}) if isinstance(data, dict) else None
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
-        for k, v in raw.items()
-    ):
-        raise ConfigError("'aliases' must map short names to city names", file=file)
-    return {_fold(k.strip()): v.strip() for k, v in raw.items()}
 
 
 def _fold(word: str) -> str:
@@ -353,10 +321,9 @@ def _strip_settlement(text: str, words: _CityWords) -> str:
         text = shorter
 
 
-def _city_from_address_one(address: str) -> str | None:
+def _city_from_address_one(address: str, words: _CityWords) -> str | None:
     """The city of one address, only where it is clear: after ``г.`` (or another settlement word),
     before ``г``, or a bare name right before the street part. Null when unsure."""
-    words = _city_words()
     parts = [_POSTCODE.sub("", _SPACES.sub(" ", p).strip(" .")) for p in address.split(",")]
     parts = [p for p in parts if p and not p.isdigit()]
     for part in parts:
@@ -381,8 +348,7 @@ def _city_from_address_one(address: str) -> str | None:
     return None
 
 
-def _clean_city_one(city: str) -> str | None:
-    words = _city_words()
+def _clean_city_one(city: str, words: _CityWords) -> str | None:
     text = _SPACES.sub(" ", city).strip(_TRIM)
     if not text:
         return None
@@ -391,7 +357,7 @@ def _clean_city_one(city: str) -> str | None:
         return alias
     if "," in text:
         # A region and a city in one cell: take the city where it is clear, else keep the cell.
-        return _city_from_address_one(text) or text
+        return _city_from_address_one(text, words) or text
     name = _settlement_name(text, words)
     if name is not None:
         return name
@@ -402,42 +368,85 @@ def _clean_city_one(city: str) -> str | None:
     return text
 
 
-def city_from_address(address: pl.Series) -> pl.Series:
+def city_from_address(address: pl.Series, cities: CityNames | None = None) -> pl.Series:
     """The city named in each address where it is clear (``420111, г. Казань, ул. Баумана, 1`` →
     ``Казань``), else null."""
-    return _unique_map(address, _city_from_address_one).rename("city")
+    words = _city_words(cities or default_settings().cities)
+    return _unique_map(address, lambda a: _city_from_address_one(a, words)).rename("city")
 
 
-def clean_city(city: pl.Series, address: pl.Series) -> pl.Series:
-    """Cities without ``г.``/``пос.``/``с.``/``д.`` and in usual capitals (``г. МОСКВА`` → ``Москва``,
-    ``Мск`` → ``Москва``); where the city is empty, the city of the address when the address makes it
-    clear, or else a part of the address that is a city this table names elsewhere.
-
-    Map exports write the city only inside the address, after the street
-    (``Тверская ул., 12, Москва, 125009``): the table's own city cells say which words are cities.
-    """
-    cleaned = _unique_map(city, _clean_city_one)
+def found_cities(city: pl.Series, address: pl.Series, cities: CityNames | None = None) -> pl.Series:
+    """Each row's city from its own cells only: the city cell cleaned (``г. МОСКВА`` → ``Москва``,
+    ``Мск`` → ``Москва``), else the city its address names clearly (after ``г.`` and the like)."""
+    words = _city_words(cities or default_settings().cities)
+    cleaned = _unique_map(city, lambda c: _clean_city_one(c, words))
     # Only the addresses of rows still without a city are read.
     needed = pl.select(
         pl.when(cleaned.is_null()).then(address.cast(pl.String)).otherwise(None)
     ).to_series()
-    found = pl.select(pl.coalesce(cleaned, _unique_map(needed, _city_from_address_one))).to_series()
-    return _city_named_in_address(found, address.cast(pl.String)).rename(city.name)
+    from_address = _unique_map(needed, lambda a: _city_from_address_one(a, words))
+    return pl.select(pl.coalesce(cleaned, from_address)).to_series().rename(city.name)
 
 
-def _city_named_in_address(city: pl.Series, address: pl.Series) -> pl.Series:
-    """Fill empty cities with the last comma-separated part of the address that is a known city:
-    one of this table's city cells (plain names) or a ``bare_cities`` entry."""
-    words = _city_words()
-    names = city.drop_nulls().unique()
+@dataclass(frozen=True)
+class CityStatistics:
+    """What ``clean`` learns from a whole table: the city names its rows give (plain names only).
+
+    A map export writes the city only inside the address, after the street
+    (``Тверская ул., 12, Москва, 125009``): the table's other rows say which address parts are cities.
+    Computed in one pass over the table (or over every partition, then merged with ``|``) and then
+    applied, so a row's city does not depend on how the table is split.
+    """
+
+    names: frozenset[str]
+
+    def __or__(self, other: CityStatistics) -> CityStatistics:
+        return CityStatistics(self.names | other.names)
+
+
+def learn_cities(found: pl.Series, cities: CityNames | None = None) -> CityStatistics:
+    """The plain city names among ``found_cities`` (no region cells), for :func:`clean_city`."""
+    words = _city_words(cities or default_settings().cities)
+    names = found.drop_nulls().unique()
     plain = names.filter(
         names.str.contains(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$") & (names.str.len_chars() >= 3)
     )
-    known = {
-        _fold(name): name
-        for name in plain.to_list()
-        if not set(_fold(name).replace("-", " ").split()) & words.region_words
-    }
+    return CityStatistics(
+        frozenset(
+            name
+            for name in plain.to_list()
+            if not set(_fold(name).replace("-", " ").split()) & words.region_words
+        )
+    )
+
+
+def clean_city(
+    city: pl.Series,
+    address: pl.Series,
+    cities: CityNames | None = None,
+    known: CityStatistics | None = None,
+) -> pl.Series:
+    """Cities without ``г.``/``пос.``/``с.``/``д.`` and in usual capitals (``г. МОСКВА`` → ``Москва``,
+    ``Мск`` → ``Москва``); where the city is empty, the city of the address when the address makes it
+    clear, or else the last part of the address that is a city named elsewhere in the table
+    (``known``, learnt from this table when not given).
+    """
+    cities = cities or default_settings().cities
+    found = found_cities(city, address, cities)
+    if known is None:
+        known = learn_cities(found, cities)
+    return _city_named_in_address(found, address.cast(pl.String), known, cities).rename(city.name)
+
+
+def _city_named_in_address(
+    city: pl.Series, address: pl.Series, known_cities: CityStatistics, cities: CityNames
+) -> pl.Series:
+    """Fill empty cities with the last comma-separated part of the address that is a known city:
+    one of the table's city names or a ``bare_cities`` entry."""
+    words = _city_words(cities)
+    # Spellings that fold alike ("Ростов-на-Дону", "Ростов-на-дону"): the first in sorted order,
+    # which puts capitals first, is written; whatever order the table came in.
+    known = {_fold(name): name for name in sorted(known_cities.names, reverse=True)}
     known.update(
         {b: _recase(b, words.lowercase_words) for b in words.bare_cities if b not in known}
     )

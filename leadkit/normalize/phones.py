@@ -47,8 +47,8 @@ from phonenumbers import (
 )
 
 from leadkit import columns as C
-from leadkit.config import data_yaml
-from leadkit.errors import ConfigError, LeadkitError
+from leadkit.errors import LeadkitError
+from leadkit.settings import PhoneRules, default_settings
 
 __all__ = ["normalize_phone", "normalize_phones"]
 
@@ -96,30 +96,15 @@ _NUMBER_TYPES = (
 )
 
 
-@functools.cache
-def _extension_markers() -> tuple[str, ...]:
-    """The extension markers from ``leadkit/data/phone_extensions.yaml`` (loaded once), longest first."""
-    path = "leadkit/data/phone_extensions.yaml"
-    data = data_yaml("phone_extensions.yaml")
-    markers = data.get("markers") if isinstance(data, dict) else None
-    if not isinstance(markers, list) or not markers:
-        raise ConfigError("expected a non-empty list under 'markers'", file=str(path))
-    if not all(isinstance(m, str) and m.strip() for m in markers):
-        raise ConfigError("every extension marker must be a non-empty string", file=str(path))
-    # Longest first, so that "добавочный" wins over "доб".
-    words = sorted({m.strip() for m in markers}, key=len, reverse=True)
-    return tuple(words)
-
-
 def _escape(word: str) -> str:
     """Escape regex syntax so that both Python's re and Polars' (Rust) regex read ``word`` literally."""
     return "".join("\\" + ch if ch in _REGEX_SYNTAX else ch for ch in word)
 
 
-@functools.cache
-def _extension_pattern() -> re.Pattern[str]:
+@functools.lru_cache(maxsize=8)
+def _extension_pattern(rules: PhoneRules) -> re.Pattern[str]:
     """An extension marker with its digits, anywhere in a fragment."""
-    alternatives = "|".join(_escape(w) for w in _extension_markers())
+    alternatives = "|".join(_escape(w) for w in rules.extension_markers)
     # Not glued to a preceding letter ("fax" holds no "x"); 1-7 ASCII digits, not part of a longer run.
     return re.compile(
         rf"(?<![^\W\d_])\(?[ \t]*(?:{alternatives})[ \t]*[.:=]?[ \t]*([0-9]{{1,7}})(?![0-9])[ \t]*\)?",
@@ -127,10 +112,10 @@ def _extension_pattern() -> re.Pattern[str]:
     )
 
 
-@functools.cache
-def _extension_tail_pl() -> str:
+@functools.lru_cache(maxsize=8)
+def _extension_tail_pl(rules: PhoneRules) -> str:
     """Polars twin of the extension pattern, for an extension that ends the fragment."""
-    alternatives = "|".join(_escape(w) for w in _extension_markers())
+    alternatives = "|".join(_escape(w) for w in rules.extension_markers)
     return rf"(?i)[ \t]*\(?[ \t]*(?:{alternatives})[ \t]*[.:=]?[ \t]*([0-9]{{1,7}})[ \t]*\)?$"
 
 
@@ -159,10 +144,10 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _mask(text: str) -> tuple[str, list[tuple[int, str]]]:
+def _mask(text: str, rules: PhoneRules) -> tuple[str, list[tuple[int, str]]]:
     """Blank out extensions, comments and letters; return the masked text and (position, extension)s."""
     extensions: list[tuple[int, str]] = []
-    for match in _extension_pattern().finditer(text):
+    for match in _extension_pattern(rules).finditer(text):
         extensions.append((match.start(), match.group(1)))
         text = _blank(text, match.start(), match.end())
     for match in _COMMENT.finditer(text):
@@ -235,9 +220,9 @@ def _scan(masked: str, region: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def _read_piece(text: str, region: str) -> tuple[list[str], list[str]]:
+def _read_piece(text: str, region: str, rules: PhoneRules) -> tuple[list[str], list[str]]:
     """Valid numbers (with extensions) and invalid leftovers of one fragment without ``/``."""
-    masked, extensions = _mask(text)
+    masked, extensions = _mask(text, rules)
     # Stripped, it is the first candidate _segment tries too: the cache answers that one.
     number = _valid_number(masked.strip(), region)
     if number is not None:
@@ -268,18 +253,18 @@ def _read_piece(text: str, region: str) -> tuple[list[str], list[str]]:
     return numbers, leftovers
 
 
-def _parse_fragment(fragment: str, region: str) -> tuple[list[str], list[str]]:
+def _parse_fragment(fragment: str, region: str, rules: PhoneRules) -> tuple[list[str], list[str]]:
     """The valid numbers and the invalid pieces of one trimmed fragment (the slow, exact path)."""
     if _count_digits(fragment) < MIN_DIGITS:
         return [], []
-    if "/" not in fragment or _valid_number(_mask(fragment)[0].strip(), region) is not None:
-        return _read_piece(fragment, region)
+    if "/" not in fragment or _valid_number(_mask(fragment, rules)[0].strip(), region) is not None:
+        return _read_piece(fragment, region, rules)
     numbers: list[str] = []
     invalid: list[str] = []
     for piece in fragment.split("/"):
         piece = piece.strip(_TRIM)
         if _count_digits(piece) >= MIN_DIGITS:
-            found, bad = _read_piece(piece, region)
+            found, bad = _read_piece(piece, region, rules)
             numbers += found
             invalid += bad
     return numbers, invalid
@@ -289,14 +274,16 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _normalize_cell(cell: str | None, region: str) -> tuple[list[str], list[str]]:
+def _normalize_cell(
+    cell: str | None, region: str, rules: PhoneRules
+) -> tuple[list[str], list[str]]:
     """Numbers and invalid fragments of one cell, fragment by fragment, without any fast path."""
     if cell is None:
         return [], []
     numbers: list[str] = []
     invalid: list[str] = []
     for fragment in _split_cell(cell):
-        found, bad = _parse_fragment(fragment, region)
+        found, bad = _parse_fragment(fragment, region, rules)
         numbers += found
         invalid += bad
     return _unique(numbers), _unique(invalid)
@@ -353,7 +340,7 @@ def _valid_plus7(national: pl.Expr) -> pl.Expr:
     return decision
 
 
-def _fast_path(fragments: pl.DataFrame, region: str) -> pl.DataFrame:
+def _fast_path(fragments: pl.DataFrame, region: str, rules: PhoneRules) -> pl.DataFrame:
     """The fragments in common Russian shapes that Polars can decide, with their results.
 
     Mirrors what ``phonenumbers.parse`` does with such a fragment: ``+7`` and 10 digits; ``8`` (the
@@ -389,13 +376,13 @@ def _fast_path(fragments: pl.DataFrame, region: str) -> pl.DataFrame:
     shape = number.str.contains(r"^[()\-. ]*\+?[0-9()\-. /]*$") & (
         number.str.len_chars() <= _FAST_MAX_CHARS
     )
-    extension = fragment.str.extract(_extension_tail_pl(), 1)
+    extension = fragment.str.extract(_extension_tail_pl(rules), 1)
     return (
         fragments.with_columns(
             extension=extension,
             number=pl.when(extension.is_null())
             .then(fragment.str.replace(_FAST_COMMENT, ""))
-            .otherwise(fragment.str.replace(_extension_tail_pl(), "")),
+            .otherwise(fragment.str.replace(_extension_tail_pl(rules), "")),
         )
         .filter(shape)
         .with_columns(
@@ -452,7 +439,9 @@ def _split_several_numbers(fragments: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def normalize_phones(raw: pl.Series, region: str = "RU") -> pl.DataFrame:
+def normalize_phones(
+    raw: pl.Series, region: str = "RU", *, rules: PhoneRules | None = None
+) -> pl.DataFrame:
     """One row per element of `raw` (same order, same length): columns
     `phones` (pl.List(pl.String), E.164 numbers, extension as '+74951234567;ext=123'),
     `phone` (pl.String, first of phones or null), `phone_invalid` (pl.String, the fragments that were not valid
@@ -462,6 +451,7 @@ def normalize_phones(raw: pl.Series, region: str = "RU") -> pl.DataFrame:
     for numbers written without ``+``. The rules are in this module's docstring.
     """
     region = _check_region(region)
+    rules = rules or default_settings().phones
     rows = pl.DataFrame({"cell": raw.cast(pl.String)})
     cells = rows.select(pl.col("cell").drop_nulls().unique())
     fragments = (
@@ -481,13 +471,13 @@ def normalize_phones(raw: pl.Series, region: str = "RU") -> pl.DataFrame:
     unique = fragments.select(pl.col("fragment").unique())
 
     if plus7:
-        fast = _fast_path(unique, region)
+        fast = _fast_path(unique, region, rules)
         slow_fragments = unique.join(fast, on="fragment", how="anti")["fragment"].to_list()
     else:
         fast = pl.DataFrame(schema={"fragment": pl.String, "found": _LIST, "invalid": _LIST})
         slow_fragments = unique["fragment"].to_list()
 
-    slow_results = [_parse_fragment(f, region) for f in slow_fragments]
+    slow_results = [_parse_fragment(f, region, rules) for f in slow_fragments]
     slow = pl.DataFrame(
         {
             "fragment": slow_fragments,
@@ -524,15 +514,17 @@ def normalize_phones(raw: pl.Series, region: str = "RU") -> pl.DataFrame:
     )
 
 
-def normalize_phone(text: str | None, region: str = "RU") -> str | None:
+def normalize_phone(
+    text: str | None, region: str = "RU", *, rules: PhoneRules | None = None
+) -> str | None:
     """One number (e.g. from a dial-result file: '8495…', '7495…', '+7 (495) …') to E.164, or None if invalid."""
     if text is None:
         return None
-    return _normalize_phone_cached(text, _check_region(region))
+    return _normalize_phone_cached(text, _check_region(region), rules or default_settings().phones)
 
 
 @functools.lru_cache(maxsize=65536)
-def _normalize_phone_cached(text: str, region: str) -> str | None:
+def _normalize_phone_cached(text: str, region: str, rules: PhoneRules) -> str | None:
     # Dial-result files repeat numbers a lot; the cache keeps per-row callers cheap.
-    numbers, _ = _normalize_cell(text, region)
+    numbers, _ = _normalize_cell(text, region, rules)
     return numbers[0] if numbers else None

@@ -1,0 +1,132 @@
+"""Read the tables leadkit writes (CSV, TSV, XLSX, Parquet, JSONL, or CSV on stdin) back into memory.
+
+A table without ``lead_id`` is taken for a raw export and imported, so every command accepts exports.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from leadkit import columns as C
+from leadkit.errors import LeadkitError
+from leadkit.io.formulas import unguard_formulas
+from leadkit.io.inputs import DELIMITED_SUFFIXES, STDIN, WORKBOOK_SUFFIXES, InputFile
+from leadkit.io.sheets import read_sheets, sheet_names
+from leadkit.io.text import decode, sniff_delimiter
+from leadkit.settings import Settings, resolve
+
+__all__ = ["read_plain", "read_table", "to_lead_frame"]
+
+#: The sheet of a workbook that leadkit reads a lead table from, where there is one.
+LEAD_SHEETS = ("Leads", "Companies")
+
+
+def read_plain(path: str, *, stdin: io.BufferedIOBase | None = None) -> pl.DataFrame:
+    """Read any table leadkit reads (header in the first row) as text columns, nothing interpreted."""
+    return _read_plain(path, stdin)[0]
+
+
+def read_table(
+    path: str,
+    *,
+    stdin: io.BufferedIOBase | None = None,
+    settings: Settings | None = None,
+) -> pl.DataFrame:
+    """Read a table that a leadkit command wrote (any output format, or CSV on stdin for ``-``).
+
+    A table without ``lead_id`` is taken for an export and imported first, so any command accepts raw exports.
+    """
+    from leadkit.io.importer import import_leads, read_delimited, to_leads, with_lead_ids
+
+    frame, data = _read_plain(path, stdin)
+    if C.LEAD_ID not in frame.columns:
+        if data is None:
+            return import_leads([path], settings=settings).leads
+        item = InputFile(None, "stdin") if path == STDIN else InputFile(Path(path), Path(path).name)
+        settings = resolve(settings)
+        default = "\t" if item.suffix == ".tsv" else None
+        grid = read_delimited(data, item.source, None, default, settings)
+        return with_lead_ids(to_leads(grid, settings))
+    return to_lead_frame(frame)
+
+
+def _read_plain(path: str, stdin: io.BufferedIOBase | None) -> tuple[pl.DataFrame, bytes | None]:
+    """The table, and the raw bytes when it was delimited text (so it can be imported as an export)."""
+    suffix = ".csv" if path == STDIN else Path(path).suffix.lower()
+    where = "standard input" if path == STDIN else path
+    if path != STDIN and not Path(path).is_file():
+        raise LeadkitError("no such file", file=path)
+    if suffix == ".parquet":
+        return _safe(lambda: pl.read_parquet(path), path), None
+    if suffix in {".jsonl", ".ndjson"}:
+        return _safe(lambda: pl.read_ndjson(path, infer_schema_length=None), path), None
+    if suffix in WORKBOOK_SUFFIXES:
+        return _read_workbook_table(path), None
+    if suffix not in DELIMITED_SUFFIXES:
+        raise LeadkitError(
+            f"cannot read {suffix or 'files without an extension'} tables", file=path
+        )
+    data = (stdin or sys.stdin.buffer).read() if path == STDIN else Path(path).read_bytes()
+    text = decode(data, where)
+    if not text.strip():
+        raise LeadkitError("the input is empty", file=where)
+    delimiter = sniff_delimiter(text, "\t" if suffix == ".tsv" else None)
+    frame = _safe(
+        lambda: pl.read_csv(
+            text.encode("utf-8"), separator=delimiter, infer_schema=False, raise_if_empty=False
+        ),
+        where,
+    )
+    return unguard_formulas(frame), data
+
+
+def _safe(read: Callable[[], pl.DataFrame], path: str) -> pl.DataFrame:
+    try:
+        return read()
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LeadkitError(f"unreadable table: {first_line}", file=path) from exc
+
+
+def _read_workbook_table(path: str) -> pl.DataFrame:
+    """A leadkit workbook's lead sheet (or the first sheet), header in its first row."""
+    names = sheet_names(path, path)
+    if not names:
+        raise LeadkitError("the workbook has no sheets", file=path)
+    sheet = next((n for n in LEAD_SHEETS if n in names), names[0])
+    _, values = next(read_sheets(path, path, [sheet]))
+    if not values:
+        raise LeadkitError(f"the sheet {sheet!r} is empty", file=path)
+    header = [v or f"column_{i + 1}" for i, v in enumerate(values[0])]
+    rows = values[1:]
+    return pl.DataFrame(
+        {h: [r[i] if i < len(r) else None for r in rows] for i, h in enumerate(header)},
+        schema=dict.fromkeys(header, pl.String),
+    )
+
+
+def to_lead_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Bring a table read from any format to the in-memory shape: text columns, ``phones`` a list."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if name in C.LIST_COLUMNS:
+            if dtype == pl.String:
+                exprs.append(
+                    pl.col(name)
+                    .str.split(C.LIST_SEPARATOR)
+                    .fill_null(pl.lit([], pl.List(pl.String)))
+                )
+            else:
+                exprs.append(pl.col(name).cast(pl.List(pl.String)))
+        elif isinstance(dtype, pl.List):
+            exprs.append(pl.col(name).cast(pl.List(pl.String)).list.join(C.LIST_SEPARATOR))
+        elif dtype == pl.Boolean:
+            exprs.append(pl.col(name).cast(pl.String).str.to_lowercase())
+        else:
+            exprs.append(pl.col(name).cast(pl.String))
+    return frame.select(exprs)

@@ -1,0 +1,222 @@
+"""Delimited text: the encoding, the separator, and the records as positional text columns.
+
+Encodings: a given one, else BOMs, UTF-16 by its zero bytes, UTF-8, then cp1251 (what Russian Excel
+saves). Separators: , ; tab | — the one that splits the first lines into the most rows of one width.
+Records come back as columns ``c0..cN`` (String) with ``_row``, the row number a spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+
+import polars as pl
+
+from leadkit.errors import LeadkitError
+
+#: How many lines the separator is sniffed on.
+_HEAD_LINES = 400
+_DELIMITERS = (";", ",", "\t", "|")
+
+csv.field_size_limit(2**31 - 1)
+
+
+def decode(data: bytes, where: str, encoding: str | None = None) -> str:
+    """Decode a text export: a given encoding, else BOMs, UTF-16 by its zero bytes, UTF-8, then cp1251."""
+    if encoding is not None:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise LeadkitError(f"not valid {encoding} text (byte {exc.start})", file=where) from exc
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LeadkitError("this is an Excel workbook: give it an .xlsx or .xls name", file=where)
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+        if data.startswith(bom):
+            return _decode_or_fail(data[len(bom) :], name, where)
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return _decode_or_fail(data[2:], "utf-16-be", where)
+    sample = data[:4096]
+    if sample and sample.count(0) * 4 >= len(sample):
+        # UTF-16 without a BOM: every other byte is zero.
+        even_zeros = sample[0::2].count(0)
+        return _decode_or_fail(
+            data, "utf-16-be" if even_zeros > sample[1::2].count(0) else "utf-16-le", where
+        )
+    if 0 in sample:
+        raise LeadkitError("binary data, not a text table", file=where)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8")
+        if sum(1 for ch in before if "\u0400" <= ch <= "\u04ff") >= 2:
+            # Cyrillic read fine as UTF-8 up to here: not a cp1251 file but one of mixed encodings.
+            raise LeadkitError(
+                f"UTF-8 text with a byte that is not UTF-8 (0x{data[exc.start]:02x}): the file mixes "
+                "encodings; save it again in one",
+                file=where,
+                row=before.count("\n") + 1,
+            ) from exc
+    try:
+        return data.decode("cp1251")
+    except UnicodeDecodeError as exc:
+        raise LeadkitError(
+            "neither UTF-8, UTF-16 nor cp1251 text; name its encoding in a --map", file=where
+        ) from exc
+
+
+def _decode_or_fail(data: bytes, encoding: str, where: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise LeadkitError(f"not valid {encoding} text (byte {exc.start})", file=where) from exc
+
+
+def lines(text: str) -> Iterator[str]:
+    """The physical lines of ``text``, line ends kept (what the csv module reads)."""
+    return iter(io.StringIO(text, newline=""))
+
+
+def sniff_delimiter(text: str, default: str | None = None) -> str:
+    """The separator that splits the first lines into the most rows of one width (more than one column)."""
+    head = [line for _, line in zip(range(_HEAD_LINES), lines(text), strict=False)]
+    best: tuple[int, int] = (0, 0)
+    choice = default or ","
+    for delimiter in _DELIMITERS:
+        widths = [len(r) for r in csv.reader(head, delimiter=delimiter) if len(r) > 1]
+        if not widths:
+            continue
+        width, count = Counter(widths).most_common(1)[0]
+        if (count, width) > best:
+            best, choice = (count, width), delimiter
+    return choice
+
+
+def head_records(
+    text: str, delimiter: str, count: int, where: str
+) -> tuple[list[list[str]], list[int]]:
+    """The first ``count`` records and, for each, the index of the physical line it starts on."""
+    head: list[list[str]] = []
+    starts: list[int] = []
+    taken = [line for _, line in zip(range(_HEAD_LINES), lines(text), strict=False)]
+    reader = csv.reader(taken, delimiter=delimiter)
+    try:
+        while len(head) < count:
+            starts.append(reader.line_num)
+            head.append(next(reader))
+    except StopIteration:
+        starts.pop()
+    except csv.Error as exc:
+        raise LeadkitError(f"unreadable CSV: {exc}", file=where, row=len(head) + 1) from exc
+    return head, starts
+
+
+def records(body: str, delimiter: str, width: int, where: str, first_row: int) -> pl.DataFrame:
+    """The records of ``body`` as ``c0..cN`` (at least ``width`` columns) and ``_row``.
+
+    ``body`` starts with one line that is skipped (the header), and its first record after that is
+    spreadsheet row ``first_row``. Empty records are left out (they still count for ``_row``); cells
+    beyond ``width`` are kept in further columns. Polars parses regular files; ragged ones go
+    record by record.
+    """
+    rows = _records_fast(body, delimiter, width)
+    if rows is None:
+        return _records_python(body, delimiter, width, where, first_row)
+    return rows.with_columns((pl.col("_row") + first_row).cast(pl.Int64))
+
+
+def _records_fast(body: str, delimiter: str, width: int) -> pl.DataFrame | None:
+    """Parse with Polars; None when the rows are ragged (Python takes over)."""
+    schema = {f"c{i}": pl.String for i in range(width)}
+    try:
+        frame = pl.read_csv(
+            body.encode("utf-8"),
+            separator=delimiter,
+            has_header=False,
+            skip_rows=1,
+            schema=schema,
+            infer_schema=False,
+            row_index_name="_row",
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    return drop_empty_rows(frame)
+
+
+def _records_python(
+    body: str, delimiter: str, width: int, where: str, first_row: int
+) -> pl.DataFrame:
+    """Parse ragged records one by one: cells beyond ``width`` are kept in further columns."""
+    reader = csv.reader(lines(body), delimiter=delimiter)
+    found: list[list[str]] = []
+    row_numbers: list[int] = []
+    widest = width
+    try:
+        next(reader, None)  # the header itself
+        for index, record in enumerate(reader):
+            if not any(cell.strip() for cell in record):
+                continue
+            while len(record) > width and not record[-1].strip():
+                record.pop()
+            widest = max(widest, len(record))
+            found.append(record)
+            row_numbers.append(first_row + index)
+    except csv.Error as exc:
+        raise LeadkitError(
+            f"unreadable CSV: {exc}", file=where, row=first_row + len(found)
+        ) from exc
+    columns: dict[str, list[str | None]] = {f"c{i}": [] for i in range(widest)}
+    for record in found:
+        for i in range(widest):
+            columns[f"c{i}"].append(record[i] if i < len(record) and record[i] != "" else None)
+    return pl.DataFrame(
+        {**columns, "_row": row_numbers},
+        schema={**{name: pl.String for name in columns}, "_row": pl.Int64},
+    )
+
+
+def read_headerless(
+    data: bytes, where: str, *, encoding: str | None = None, delimiter: str | None = None
+) -> pl.DataFrame:
+    """A delimited file without a header row (Asterisk's ``Master.csv``): ``c0..cN`` and ``_row``
+    (the first record is row 1)."""
+    text = decode(data, where, encoding)
+    if not text.strip():
+        raise LeadkitError("the file is empty", file=where)
+    separator = delimiter or sniff_delimiter(text)
+    width = max((len(r) for r in head_records(text, separator, 30, where)[0]), default=1)
+    # A line of bare separators stands in for the header that records() skips.
+    return records(separator * (width - 1) + "\n" + text, separator, width, where, 1)
+
+
+def drop_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows where every cell is empty or blank are left out."""
+    cells = [c for c in frame.columns if c != "_row"]
+    if not cells:
+        return frame
+    return frame.filter(
+        pl.any_horizontal(pl.col(cells).str.strip_chars().fill_null("").str.len_chars() > 0)
+    )
+
+
+def runaway_quotes(rows: pl.DataFrame, width: int, delimiter: str) -> list[int]:
+    """Rows whose quoted cell spans lines that hold as many separators as a whole row would.
+
+    A stray opening quote makes a reader (leadkit's, or a spreadsheet's) take the next rows into one
+    cell; a real multi-line cell (an address, a description) rarely holds a row's worth of separators.
+    """
+    if width < 2:
+        return []
+    need = width - 1
+    cells = [c for c in rows.columns if c != "_row"]
+    multiline = rows.filter(pl.any_horizontal(pl.col(cells).str.contains("\n")))
+    found = []
+    for record in multiline.iter_rows(named=True):
+        parts = [line for v in record.values() if isinstance(v, str) for line in v.split("\n")[1:]]
+        if any(line.count(delimiter) >= need for line in parts):
+            found.append(int(record["_row"]))
+    return found

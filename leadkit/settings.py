@@ -1,0 +1,476 @@
+"""Every reference file leadkit reads, loaded in one place into frozen, typed settings, validated on load.
+
+The shipped files live in ``leadkit/data/`` (and the source profiles in ``leadkit/io/profiles/``). A user
+changes them without editing the package through a settings file (``--config`` on the command line,
+``config:`` in a pipeline, ``load_settings(path)`` in Python)::
+
+    # leadkit.yaml
+    dedupe_rules:                  # a mapping: its keys replace the shipped file's keys
+      hub_max_names: 5
+    public_email_domains:
+      +domains: [corp-mail.ru]     # a key written "+key" adds to the shipped list (or mapping)
+    legal_forms: my_forms.yaml     # a path (relative to this file): replaces the whole shipped file
+    profiles: [my_crm.yaml]        # extra source profiles, tried before the built-in ones
+
+Every value is checked when it is loaded; a wrong key or value is a :class:`ConfigError` naming the file
+and the key. Library functions take these objects as arguments (``settings=``) and fall back to
+:func:`default_settings`; nothing re-reads a file behind its caller's back.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leadkit.config import ColumnRules, SourceProfile, fold_header
+from leadkit.errors import ConfigError
+
+__all__ = [
+    "CityNames",
+    "CompanyNames",
+    "ContactRules",
+    "DedupeRules",
+    "LegalForm",
+    "PhoneRules",
+    "Settings",
+    "default_settings",
+    "load_settings",
+]
+
+
+# --- sections ---------------------------------------------------------------------------------------
+# Sections compare by identity (eq=False): they are hashable at no cost, so the modules that use them
+# can cache what they derive from one (compiled patterns, indexes) per settings object.
+
+
+@dataclass(frozen=True, eq=False)
+class LegalForm:
+    """One legal form of ``legal_forms.yaml``: the abbreviation and every spelling that means it."""
+
+    abbr: str
+    spellings: tuple[str, ...]
+    countries: tuple[str, ...]
+    end_only: bool
+
+
+@dataclass(frozen=True, eq=False)
+class CompanyNames:
+    """How company names are read (``legal_forms.yaml``, ``lookalikes.yaml``)."""
+
+    legal_forms: tuple[LegalForm, ...]
+    lookalikes: tuple[tuple[str, str], ...]
+    """Latin letter → the Cyrillic letter it looks like."""
+
+
+@dataclass(frozen=True, eq=False)
+class PhoneRules:
+    """How phone cells are read (``phone_extensions.yaml``)."""
+
+    extension_markers: tuple[str, ...]
+    """Words that introduce an extension, longest first."""
+
+
+@dataclass(frozen=True, eq=False)
+class ContactRules:
+    """Which domains say nothing about a company (``public_email_domains.yaml``, ``non_company_sites.yaml``)."""
+
+    public_email_domains: frozenset[str]
+    non_company_sites: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)
+class CityNames:
+    """The one city vocabulary of ``clean`` and ``dedupe`` (``city_names.yaml``).
+
+    Words are kept as written; the modules fold them (case, ё/е, a trailing dot) where they compare.
+    """
+
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    address_prefixes: tuple[str, ...]
+    countries: tuple[str, ...]
+    region_words: tuple[str, ...]
+    street_words: tuple[str, ...]
+    bare_cities: tuple[str, ...]
+    lowercase_words: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...]
+    """Short and old names → the city's name, written out by ``clean``."""
+    likely: tuple[tuple[str, str], ...]
+    """Ambiguous short names → the city they usually mean: ``clean`` keeps the cell as written,
+    ``dedupe`` matches it as that city."""
+
+
+@dataclass(frozen=True, eq=False)
+class DedupeRules:
+    """The tunable numbers and vocabularies of deduplication (``dedupe_rules.yaml``)."""
+
+    hub_max_names: int
+    name_support: int
+    sole_trader_name: int
+    name_conflict: int
+    address_match: int
+    address_differ: int
+    phone_tail_digits: int
+    block_cap: int
+    window: int
+    name_word_cap: int
+    address_stopwords: frozenset[str]
+    sole_trader_forms: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)
+class Settings:
+    """All of leadkit's reference data. ``origin`` says where each section came from."""
+
+    synonyms: ColumnRules
+    profiles: tuple[SourceProfile, ...]
+    companies: CompanyNames
+    phones: PhoneRules
+    contacts: ContactRules
+    cities: CityNames
+    dedupe: DedupeRules
+    origin: Mapping[str, str]
+
+
+# --- reading and checking ---------------------------------------------------------------------------
+
+
+class _Doc:
+    """One YAML mapping being validated: typed getters that raise a ConfigError naming file and key."""
+
+    def __init__(self, data: Any, file: str) -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError("expected a mapping of settings", file=file)
+        self.data = data
+        self.file = file
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = ...) -> Any:
+        self.read.add(key)
+        if key not in self.data:
+            if default is ...:
+                raise ConfigError(f"missing key '{key}'", file=self.file)
+            return default
+        return self.data[key]
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(
+                f"'{key}' must be a whole number from {low} to {high} (got {value!r})",
+                file=self.file,
+            )
+        return value
+
+    def texts(self, key: str, *, default: Any = ..., allow_empty: bool = False) -> tuple[str, ...]:
+        value = self.get(key, default)
+        if (
+            not isinstance(value, list)
+            or not all(isinstance(v, str | int) and str(v).strip() for v in value)
+            or (not value and not allow_empty)
+        ):
+            raise ConfigError(f"'{key}' must be a list of words", file=self.file)
+        return tuple(str(v).strip() for v in value)
+
+    def pairs(self, key: str, *, default: Any = ...) -> tuple[tuple[str, str], ...]:
+        value = self.get(key, default)
+        if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            for k, v in value.items()
+        ):
+            raise ConfigError(f"'{key}' must map texts to texts", file=self.file)
+        return tuple((k.strip(), v.strip()) for k, v in value.items())
+
+    def done(self) -> None:
+        """Refuse keys nobody read: a misspelt key must not be silently ignored."""
+        unknown = sorted(str(k) for k in self.data if k not in self.read)
+        if unknown:
+            raise ConfigError(
+                f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(self.read))}",
+                file=self.file,
+            )
+
+
+def _parse_company_names(forms_doc: _Doc, lookalikes_doc: _Doc) -> CompanyNames:
+    entries = forms_doc.get("forms")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError("'forms' must be a non-empty list", file=forms_doc.file)
+    forms = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"{forms_doc.file}, forms[{number}]"
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("abbr"), str):
+            raise ConfigError("each form needs an 'abbr' text", file=where)
+        unknown = set(entry) - {"abbr", "long", "countries", "position"}
+        if unknown:
+            raise ConfigError(f"unknown key(s) {', '.join(sorted(unknown))}", file=where)
+        long = entry.get("long", [])
+        if not isinstance(long, list) or not all(isinstance(s, str) and s.strip() for s in long):
+            raise ConfigError("'long' must be a list of texts", file=where)
+        position = entry.get("position", "any")
+        if position not in ("any", "end"):
+            raise ConfigError("'position' must be 'any' or 'end'", file=where)
+        abbr = entry["abbr"].strip()
+        if not abbr:
+            raise ConfigError("'abbr' is empty", file=where)
+        forms.append(
+            LegalForm(
+                abbr=abbr,
+                spellings=(abbr, *(s.strip() for s in long)),
+                countries=tuple(str(c) for c in entry.get("countries", [])),
+                end_only=position == "end",
+            )
+        )
+    forms_doc.done()
+    pairs = []
+    for latin, cyrillic in lookalikes_doc.data.items():
+        if not (isinstance(latin, str) and isinstance(cyrillic, str)) or not (
+            len(latin) == 1 and len(cyrillic) == 1
+        ):
+            raise ConfigError(
+                f"'{latin}': expected single letters mapped to single letters",
+                file=lookalikes_doc.file,
+            )
+        pairs.append((latin, cyrillic))
+    return CompanyNames(legal_forms=tuple(forms), lookalikes=tuple(pairs))
+
+
+def _parse_phone_rules(doc: _Doc) -> PhoneRules:
+    markers = doc.texts("markers")
+    doc.done()
+    # Longest first, so that "добавочный" wins over "доб".
+    return PhoneRules(tuple(sorted(set(markers), key=lambda m: (-len(m), m))))
+
+
+def _domains(doc: _Doc) -> frozenset[str]:
+    domains = frozenset(d.lower() for d in doc.texts("domains", allow_empty=True))
+    doc.done()
+    return domains
+
+
+def _parse_city_names(doc: _Doc) -> CityNames:
+    names = CityNames(
+        prefixes=doc.texts("prefixes"),
+        suffixes=doc.texts("suffixes"),
+        address_prefixes=doc.texts("address_prefixes"),
+        countries=doc.texts("countries", allow_empty=True),
+        region_words=doc.texts("region_words"),
+        street_words=doc.texts("street_words"),
+        bare_cities=doc.texts("bare_cities", default=[], allow_empty=True),
+        lowercase_words=doc.texts("lowercase_words", default=[], allow_empty=True),
+        aliases=doc.pairs("aliases", default={}),
+        likely=doc.pairs("likely", default={}),
+    )
+    doc.done()
+    return names
+
+
+def _parse_dedupe_rules(doc: _Doc) -> DedupeRules:
+    rules = DedupeRules(
+        hub_max_names=doc.integer("hub_max_names", 1, 1000),
+        name_support=doc.integer("name_support", 0, 100),
+        sole_trader_name=doc.integer("sole_trader_name", 0, 100),
+        name_conflict=doc.integer("name_conflict", 0, 100),
+        address_match=doc.integer("address_match", 0, 100),
+        address_differ=doc.integer("address_differ", 0, 100),
+        phone_tail_digits=doc.integer("phone_tail_digits", 5, 15),
+        block_cap=doc.integer("block_cap", 2, 10_000),
+        window=doc.integer("window", 1, 1000),
+        name_word_cap=doc.integer("name_word_cap", 2, 10_000_000),
+        address_stopwords=frozenset(w.lower() for w in doc.texts("address_stopwords")),
+        sole_trader_forms=frozenset(w.lower() for w in doc.texts("sole_trader_forms")),
+    )
+    doc.done()
+    return rules
+
+
+def _parse_profile(data: Any, file: str) -> SourceProfile:
+    doc = _Doc(data, file)
+    name = doc.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError("'name' must be a text", file=file)
+    detect = doc.texts("detect")
+    columns = ColumnRules.parse(doc.get("columns"), file)
+    doc.done()
+    return SourceProfile(
+        name=name.strip(), detect=frozenset(fold_header(h) for h in detect), columns=columns
+    )
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+#: The reference files a settings file may name, each with its shipped file in ``leadkit/data``.
+FILES: Mapping[str, str] = {
+    "synonyms": "synonyms.yaml",
+    "legal_forms": "legal_forms.yaml",
+    "lookalikes": "lookalikes.yaml",
+    "phone_extensions": "phone_extensions.yaml",
+    "public_email_domains": "public_email_domains.yaml",
+    "non_company_sites": "non_company_sites.yaml",
+    "city_names": "city_names.yaml",
+    "dedupe_rules": "dedupe_rules.yaml",
+}
+SETTINGS_KEYS = frozenset({*FILES, "profiles"})
+
+
+def _yaml(text: str, file: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise ConfigError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file, row=row
+        ) from exc
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not UTF-8 text", file=str(path)) from exc
+    return _yaml(text, str(path))
+
+
+def _shipped(name: str) -> Any:
+    file = f"leadkit/data/{name}"
+    try:
+        text = resources.files("leadkit").joinpath("data", name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read reference data: {exc}", file=file) from exc
+    return _yaml(text, file)
+
+
+def _overlay(base: Any, changes: Mapping[Any, Any], file: str) -> Any:
+    """The shipped document with a settings file's changes: ``key`` replaces, ``+key`` adds."""
+    if not isinstance(base, Mapping):
+        raise ConfigError("this file cannot be changed key by key; give a path", file=file)
+    result = dict(base)
+    for key, value in changes.items():
+        key = str(key)
+        if key.startswith("+"):
+            name = key[1:]
+            old = result.get(name)
+            if isinstance(old, list) and isinstance(value, list):
+                result[name] = [*old, *value]
+            elif isinstance(old, Mapping) and isinstance(value, Mapping):
+                result[name] = {**old, **value}
+            else:
+                raise ConfigError(
+                    f"'{key}' adds to a list or mapping, and '{name}' is not one", file=file
+                )
+        else:
+            result[key] = value
+    return result
+
+
+def _builtin_profiles() -> list[SourceProfile]:
+    folder = resources.files("leadkit.io.profiles")
+    profiles = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            where = f"leadkit/io/profiles/{entry.name}"
+            profiles.append(_parse_profile(_yaml(entry.read_text(encoding="utf-8"), where), where))
+    return profiles
+
+
+def load_settings(
+    path: str | Path | None = None, *, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """The shipped reference data, changed by a settings file and/or a mapping of the same shape.
+
+    ``overrides`` is what a pipeline file's ``settings:`` holds; its relative paths are relative to
+    the current directory unless the mapping came from a file (then pass that file as ``path``).
+    """
+    changes: dict[str, tuple[Any, Path, str]] = {}
+    if path is not None:
+        doc = _read_yaml(Path(path))
+        if doc is None:
+            doc = {}
+        if not isinstance(doc, Mapping):
+            raise ConfigError("a settings file maps reference names to changes", file=str(path))
+        for key, value in doc.items():
+            changes[str(key)] = (value, Path(path).parent, f"{path}: {key}")
+    for key, value in (overrides or {}).items():
+        changes[str(key)] = (value, Path("."), f"settings: {key}")
+    unknown = sorted(set(changes) - SETTINGS_KEYS)
+    if unknown:
+        where = str(path) if path is not None else "settings"
+        raise ConfigError(
+            f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(SETTINGS_KEYS))}",
+            file=where,
+        )
+
+    origin: dict[str, str] = {}
+
+    def document(key: str) -> _Doc:
+        shipped = FILES[key]
+        if key not in changes:
+            origin[key] = f"leadkit/data/{shipped}"
+            return _Doc(_shipped(shipped), f"leadkit/data/{shipped}")
+        value, base, where = changes[key]
+        if isinstance(value, str):
+            file = base / value
+            origin[key] = str(file)
+            return _Doc(_read_yaml(file), str(file))
+        if isinstance(value, Mapping):
+            origin[key] = where
+            return _Doc(_overlay(_shipped(shipped), value, where), where)
+        raise ConfigError("expected a file path or a mapping of changes", file=where)
+
+    profiles: list[SourceProfile] = []
+    if "profiles" in changes:
+        value, base, where = changes["profiles"]
+        files = [value] if isinstance(value, str) else value
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise ConfigError("'profiles' must be a list of profile files", file=where)
+        for name in files:
+            file = base / name
+            profiles.append(_parse_profile(_read_yaml(file), str(file)))
+    profiles.extend(_builtin_profiles())
+    origin["profiles"] = "leadkit/io/profiles"
+
+    synonyms_doc = document("synonyms")
+    return Settings(
+        synonyms=ColumnRules.parse(synonyms_doc.data, synonyms_doc.file),
+        profiles=tuple(profiles),
+        companies=_parse_company_names(document("legal_forms"), document("lookalikes")),
+        phones=_parse_phone_rules(document("phone_extensions")),
+        contacts=ContactRules(
+            public_email_domains=_domains(document("public_email_domains")),
+            non_company_sites=_domains(document("non_company_sites")),
+        ),
+        cities=_parse_city_names(document("city_names")),
+        dedupe=_parse_dedupe_rules(document("dedupe_rules")),
+        origin=origin,
+    )
+
+
+@functools.cache
+def default_settings() -> Settings:
+    """The shipped reference data (loaded once per process)."""
+    return load_settings()
+
+
+def resolve(settings: Settings | None) -> Settings:
+    """``settings``, or the shipped defaults when None."""
+    return default_settings() if settings is None else settings
+
+
+def fold_word(word: str) -> str:
+    """A vocabulary word for comparison: lower case, ё → е, without a trailing dot."""
+    return word.casefold().replace("ё", "е").strip().rstrip(".")
+
+
+def any_word_pattern(words: list[str] | tuple[str, ...] | frozenset[str]) -> str:
+    """A regex matching any of ``words`` as whole words, longest first."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return r"\b(?:" + "|".join(re.escape(w) for w in ordered) + r")\b"
