@@ -7,6 +7,7 @@ Run: ``.venv/bin/python benchmarks/bench_clean.py --n 1000000``. The leads come 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ def run(n: int, seed: int, region: str, out: Callable[[str], Any] = print) -> di
     figures["generate_rss_mb"] = peak_rss_mb()
 
     wall, cpu = time.perf_counter(), cpu_seconds()
-    cleaned = clean_leads(leads, region=region).leads
+    cleaned = clean_leads(leads, region=region, workers=os.cpu_count() or 1).leads
     figures["clean_s"] = time.perf_counter() - wall
     figures["clean_cpu_s"] = cpu_seconds() - cpu
     figures["clean_rss_mb"] = peak_rss_mb()

@@ -33,7 +33,7 @@ def _prepare(n: int, seed: int, folder: Path) -> dict[str, float]:
 
     leads, truth = generate_leads(n, seed)
     start = time.perf_counter()
-    cleaned = clean_leads(leads, region="RU").leads
+    cleaned = clean_leads(leads, region="RU", workers=os.cpu_count() or 1).leads
     clean_s = time.perf_counter() - start
     cleaned.write_parquet(folder / "cleaned.parquet")
     truth.write_parquet(folder / "truth.parquet")

@@ -389,7 +389,7 @@ def test_missing_columns_are_treated_as_empty() -> None:
 
 def test_default_threshold_is_a_similarity() -> None:
     assert 0 < DEFAULT_THRESHOLD <= 100
-    with pytest.raises(LeadkitError):
+    with pytest.raises(LeadkitError, match="threshold must be from 0 to 100, not 101"):
         dedupe_leads(leads(lead("1", "А", "а")), threshold=101)
 
 

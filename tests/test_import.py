@@ -275,7 +275,7 @@ def test_one_bad_file_among_many_stops_unless_skipped(tmp_path: Path) -> None:
     write(tmp_path / "a.csv", "Компания;Телефон\nРомашка;84951234567\n")
     write(tmp_path / "b.csv", "Товар;Цена\nКирпич;12\n")
     write(tmp_path / "c.csv", "Компания;Телефон\nФлора;84957654321\n")
-    with pytest.raises(LeadkitError) as info:
+    with pytest.raises(LeadkitError, match="no company or phone column") as info:
         leads_of(tmp_path)
     assert str(info.value).startswith("b.csv")
     result = import_leads([str(tmp_path)], skip_bad=True)
@@ -349,7 +349,7 @@ def test_map_with_header_row_encoding_delimiter_and_sheet(tmp_path: Path) -> Non
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "photo.csv"
     path.write_bytes(bytes(range(256)) * 4)
-    with pytest.raises(LeadkitError):
+    with pytest.raises(LeadkitError, match="binary data, not a text table"):
         leads_of(path)
 
 

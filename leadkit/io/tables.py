@@ -6,6 +6,7 @@ A table without ``lead_id`` is taken for a raw export and imported, so every com
 from __future__ import annotations
 
 import io
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -64,7 +65,7 @@ def _read_plain(path: str, stdin: io.BufferedIOBase | None) -> tuple[pl.DataFram
     if suffix == ".parquet":
         return _safe(lambda: pl.read_parquet(path), path), None
     if suffix in {".jsonl", ".ndjson"}:
-        return _safe(lambda: pl.read_ndjson(path, infer_schema_length=None), path), None
+        return _read_jsonl(path), None
     if suffix in WORKBOOK_SUFFIXES:
         return _read_workbook_table(path), None
     if suffix not in DELIMITED_SUFFIXES:
@@ -83,6 +84,20 @@ def _read_plain(path: str, stdin: io.BufferedIOBase | None) -> tuple[pl.DataFram
         where,
     )
     return unguard_formulas(frame), data
+
+
+def _read_jsonl(path: str) -> pl.DataFrame:
+    """JSON lines, columns in the order of the first record's keys (leadkit writes every key on
+    every line) and any others after them."""
+    frame = _safe(lambda: pl.read_ndjson(path, infer_schema_length=None), path)
+    with open(path, encoding="utf-8") as handle:
+        first = handle.readline()
+    try:
+        keys = list(json.loads(first)) if first.strip() else []
+    except ValueError as exc:
+        raise LeadkitError("unreadable table: not JSON lines", file=path, row=1) from exc
+    order = [k for k in keys if k in frame.columns]
+    return frame.select(order + [c for c in frame.columns if c not in set(order)])
 
 
 def _safe(read: Callable[[], pl.DataFrame], path: str) -> pl.DataFrame:
