@@ -535,14 +535,33 @@ def _universe(rng: np.random.Generator, count: int) -> pl.DataFrame:
 
 def _unique_rare_names(rng: np.random.Generator, frame: pl.DataFrame) -> pl.DataFrame:
     """Redraw rare names that another company of the same city already has: a rare name is one firm's."""
+    rare = np.flatnonzero((frame.get_column("name_class") == "rare").to_numpy())
+    city = frame.get_column("city").to_numpy()
+    keys = frame.select(pl.format("{}|{}", "city", "core")).to_series().gather(rare).to_list()
+    taken: set[str] = set()
+    again: list[int] = []
+    for row, key in zip(rare.tolist(), keys, strict=True):
+        if key in taken:
+            again.append(row)
+        taken.add(key)
+    core = frame.get_column("core").clone()
     for _ in range(30):
-        taken = pl.int_range(pl.len()).over("city", "core") > 0
-        again = frame.select((pl.col("name_class") == "rare") & taken).to_series().to_numpy()
-        if not again.any():
+        if not again:
             break
-        fresh = _company_names(rng, int(again.sum())).get_column("rare_name")
-        frame = frame.with_columns(frame.get_column("core").scatter(np.flatnonzero(again), fresh))
-    return frame
+        fresh = _company_names(rng, len(again)).get_column("rare_name").to_list()
+        kept_rows, kept_names, still = [], [], []
+        for row, name in zip(again, fresh, strict=True):
+            key = f"{city[row]}|{name}"
+            if key in taken:
+                still.append(row)
+            else:
+                taken.add(key)
+                kept_rows.append(row)
+                kept_names.append(name)
+        if kept_rows:
+            core.scatter(kept_rows, pl.Series(kept_names, dtype=pl.String))
+        again = still
+    return frame.with_columns(core)
 
 
 def _people(rng: np.random.Generator, count: int, prefix: str) -> pl.DataFrame:
