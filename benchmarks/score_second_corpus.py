@@ -1,0 +1,130 @@
+"""Score leadkit's clusters on a second-corpus folder: pairwise precision, recall and F1 against ``truth.csv``.
+
+    python benchmarks/second_corpus.py --n 100000 --seed 7 --out benchmarks/data/c2-100k
+    python benchmarks/score_second_corpus.py benchmarks/data/c2-100k --run
+
+``--run`` first runs ``leadkit import`` → ``clean`` → ``dedupe`` as separate processes (Parquet between
+them, into ``DIR/out`` or ``--out``) and prints each step's wall time and peak memory. Without it, give the
+clusters of a run of your own with ``--clusters`` (any table ``leadkit dedupe --clusters`` wrote). The truth
+joins the clusters on ``source, source_sheet, source_row``; recall is also shown per pair of sources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+if __package__ in (None, ""):  # run as `python benchmarks/score_second_corpus.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from leadkit import columns as C
+from leadkit.io.read import read_table
+from leadkit.testing.public import pairwise_scores
+
+KEYS = [C.SOURCE, C.SOURCE_SHEET, C.SOURCE_ROW]
+
+
+def run_pipeline(corpus: Path, out: Path) -> Path:
+    """Run the three commands on ``corpus/exports``; print wall seconds and peak RSS; the clusters' path."""
+    out.mkdir(parents=True, exist_ok=True)
+    leads, clean = out / "leads.parquet", out / "clean.parquet"
+    clusters = out / "clusters.parquet"
+    exports, mapping = corpus / "exports", corpus / "map.yaml"
+    steps = {
+        "import": ["import", str(exports), "--map", str(mapping), "-o", str(leads)],
+        "clean": ["clean", str(leads), "-o", str(clean)],
+        "dedupe": [
+            "dedupe",
+            str(clean),
+            "-o",
+            str(out / "companies.parquet"),
+            "--clusters",
+            str(clusters),
+        ],
+    }
+    gnu_time = Path("/usr/bin/time").exists()  # GNU time reports the peak RSS
+    print("| step | wall s | peak RSS MiB |\n| --- | ---: | ---: |")
+    total = 0.0
+    for name, args in steps.items():
+        command = [sys.executable, "-m", "leadkit", *args]
+        if gnu_time:
+            command = ["/usr/bin/time", "-f", "%M", *command]
+        start = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+        if result.returncode != 0:
+            raise SystemExit(f"leadkit {name} failed:\n{result.stderr}")
+        rss = f"{int(result.stderr.strip().splitlines()[-1]) / 1024:,.0f}" if gnu_time else "?"
+        total += wall
+        print(f"| {name} | {wall:.1f} | {rss} |", flush=True)
+    print(f"| import + clean + dedupe | {total:.1f} | |")
+    return clusters
+
+
+def with_truth(clusters: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
+    """The clusters with each record's entity, joined on (source, source_sheet, source_row)."""
+
+    def keyed(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(pl.col(C.SOURCE_SHEET).fill_null(""))
+
+    joined = keyed(clusters.select(C.LEAD_ID, C.CLUSTER_ID, *KEYS)).join(
+        keyed(truth), on=KEYS, how="left", validate="1:1"
+    )
+    missing = joined.get_column("entity_id").null_count()
+    if missing:
+        raise SystemExit(f"{missing} clustered records are not in truth.csv: wrong folder?")
+    return joined
+
+
+def recall_by_source_pair(joined: pl.DataFrame) -> pl.DataFrame:
+    """True pairs per pair of sources, and the share of them leadkit put in one cluster."""
+    records = joined.select(C.LEAD_ID, "entity_id", C.CLUSTER_ID, C.SOURCE)
+    pairs = records.join(records, on="entity_id", suffix="_b").filter(
+        pl.col(C.LEAD_ID) < pl.col(f"{C.LEAD_ID}_b")
+    )
+    first, second = pl.col(C.SOURCE), pl.col(f"{C.SOURCE}_b")
+    return (
+        pairs.group_by(
+            pl.min_horizontal(first, second).alias("source_a"),
+            pl.max_horizontal(first, second).alias("source_b"),
+        )
+        .agg(
+            pl.len().alias("true_pairs"),
+            (pl.col(C.CLUSTER_ID) == pl.col(f"{C.CLUSTER_ID}_b")).mean().round(3).alias("recall"),
+        )
+        .sort("true_pairs", descending=True)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, help="folder written by benchmarks/second_corpus.py")
+    parser.add_argument("--clusters", type=Path, help="clusters of a leadkit dedupe run")
+    parser.add_argument("--run", action="store_true", help="run import, clean and dedupe first")
+    parser.add_argument("--out", type=Path, help="where --run writes (default CORPUS/out)")
+    args = parser.parse_args(argv)
+    clusters_path = args.clusters
+    if args.run:
+        clusters_path = run_pipeline(args.corpus, args.out or args.corpus / "out")
+    if clusters_path is None:
+        parser.error("give --clusters FILE or --run")
+    truth = pl.read_csv(args.corpus / "truth.csv", infer_schema=False)
+    joined = with_truth(read_table(str(clusters_path)), truth)
+    precision, recall, f1 = pairwise_scores(joined, joined.select(C.LEAD_ID, "entity_id"))
+    print(
+        f"\n{joined.height:,} records, {joined['entity_id'].n_unique():,} companies in the truth, "
+        f"{joined[C.CLUSTER_ID].n_unique():,} clusters"
+    )
+    print(f"pairwise precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}\n")
+    with pl.Config(tbl_rows=30, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        print(recall_by_source_pair(joined))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
