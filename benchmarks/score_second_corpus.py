@@ -23,7 +23,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/score_second_corpus.p
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from leadkit import columns as C
-from leadkit.io.read import read_table
+from leadkit.io.tables import read_table
 from leadkit.testing.public import pairwise_scores
 
 KEYS = [C.SOURCE, C.SOURCE_SHEET, C.SOURCE_ROW]

@@ -6,7 +6,7 @@ changes them without editing the package through a settings file (``--config`` o
 
     # leadkit.yaml
     dedupe_rules:                  # a mapping: its keys replace the shipped file's keys
-      hub_max_names: 5
+      hub_max_names: 5             # (a nested mapping, such as weights:, key by key)
     public_email_domains:
       +domains: [corp-mail.ru]     # a key written "+key" adds to the shipped list (or mapping)
     legal_forms: my_forms.yaml     # a path (relative to this file): replaces the whole shipped file
@@ -38,6 +38,7 @@ __all__ = [
     "ContactRules",
     "DedupeRules",
     "LegalForm",
+    "MatchWeights",
     "PhoneRules",
     "Settings",
     "default_settings",
@@ -107,6 +108,42 @@ class CityNames:
     ``dedupe`` matches it as that city."""
 
 
+M_LEVELS = (
+    "city_same",
+    "city_differ",
+    "name_exact",
+    "name_typo",
+    "name_similar",
+    "name_support",
+    "name_other",
+    "name_differ",
+    "phone_share",
+    "phone_tail",
+    "phone_differ",
+    "address_same",
+    "address_differ",
+    "domain_same",
+    "domain_differ",
+    "form_same",
+    "form_differ",
+)
+U_LEVELS = ("name_other", "name_differ", "address_differ", "phone_differ", "domain_differ")
+UNSEEN = ("name", "typo", "phone", "address", "domain")
+
+
+@dataclass(frozen=True, eq=False)
+class MatchWeights:
+    """The match-weight model of dedupe (``weights:`` in ``dedupe_rules.yaml``)."""
+
+    prior: float
+    match: float
+    review: float
+    inn: float
+    m: Mapping[str, float]
+    u: Mapping[str, float]
+    unseen: Mapping[str, float]
+
+
 @dataclass(frozen=True, eq=False)
 class DedupeRules:
     """The tunable numbers and vocabularies of deduplication (``dedupe_rules.yaml``)."""
@@ -123,6 +160,7 @@ class DedupeRules:
     name_word_cap: int
     address_stopwords: frozenset[str]
     sole_trader_forms: frozenset[str]
+    weights: MatchWeights
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,6 +206,24 @@ class _Doc:
                 file=self.file,
             )
         return value
+
+    def flag(self, key: str) -> bool:
+        value = self.get(key)
+        if not isinstance(value, bool):
+            raise ConfigError(f"'{key}' must be true or false (got {value!r})", file=self.file)
+        return value
+
+    def number(self, key: str, low: float, high: float, *, open_interval: bool = False) -> float:
+        value = self.get(key)
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok:
+            ok = low < value < high if open_interval else low <= value <= high
+        if not ok:
+            bounds = (
+                f"between {low:g} and {high:g}" if open_interval else f"from {low:g} to {high:g}"
+            )
+            raise ConfigError(f"'{key}' must be a number {bounds} (got {value!r})", file=self.file)
+        return float(value)
 
     def texts(self, key: str, *, default: Any = ..., allow_empty: bool = False) -> tuple[str, ...]:
         value = self.get(key, default)
@@ -285,9 +341,32 @@ def _parse_dedupe_rules(doc: _Doc) -> DedupeRules:
         name_word_cap=doc.integer("name_word_cap", 2, 10_000_000),
         address_stopwords=frozenset(w.lower() for w in doc.texts("address_stopwords")),
         sole_trader_forms=frozenset(w.lower() for w in doc.texts("sole_trader_forms")),
+        weights=_parse_weights(_Doc(doc.get("weights"), f"{doc.file}: weights")),
     )
     doc.done()
     return rules
+
+
+def _parse_weights(doc: _Doc) -> MatchWeights:
+    def table(key: str, names: tuple[str, ...], low: float, high: float) -> dict[str, float]:
+        sub = _Doc(doc.get(key), f"{doc.file}.{key}")
+        values = {name: sub.number(name, low, high, open_interval=True) for name in names}
+        sub.done()
+        return values
+
+    weights = MatchWeights(
+        prior=doc.number("prior", 0.0, 100.0, open_interval=True),
+        match=doc.number("match", -50.0, 50.0),
+        review=doc.number("review", -50.0, 100.0),
+        inn=doc.number("inn", 1.0, 100.0),
+        m=table("m", M_LEVELS, 0.0, 1.0),
+        u=table("u", U_LEVELS, 0.0, 1.0),
+        unseen=table("unseen", UNSEEN, 0.0, 1000.0),
+    )
+    doc.done()
+    if weights.review < weights.match:
+        raise ConfigError("'review' must not be below 'match'", file=doc.file)
+    return weights
 
 
 def _parse_profile(data: Any, file: str) -> SourceProfile:
@@ -367,6 +446,8 @@ def _overlay(base: Any, changes: Mapping[Any, Any], file: str) -> Any:
                 raise ConfigError(
                     f"'{key}' adds to a list or mapping, and '{name}' is not one", file=file
                 )
+        elif isinstance(result.get(key), Mapping) and isinstance(value, Mapping):
+            result[key] = _overlay(result[key], value, f"{file}.{key}")
         else:
             result[key] = value
     return result

@@ -128,7 +128,7 @@ def test_same_key_same_city_merges() -> None:
     )
     result = dedupe_leads(df)
     assert cluster_of(result) == {"k1": "k1", "k2": "k1"}
-    assert reason_of(result)["k2"] == "key + city"
+    assert reason_of(result)["k2"] == 'name "ромашка" (no other firm in Москва) +3.7 = 3.7'
 
 
 def test_same_key_in_different_cities_stays_apart() -> None:
@@ -364,7 +364,7 @@ def test_weak_clusters_go_to_review() -> None:
     )
     result = dedupe_leads(df, threshold=80)
     assert cluster_of(result)["w2"] == "w1"
-    assert reason_of(result)["w2"].endswith("+ city")
+    assert reason_of(result)["w2"] == "name 88 (no other firm in Самара) +0.9 = 0.9"
     assert sorted(result.review[C.LEAD_ID]) == ["w1", "w2"]
     # A stricter threshold keeps them apart.
     assert cluster_of(dedupe_leads(df, threshold=99))["w2"] == "w2"
@@ -377,7 +377,7 @@ def test_missing_columns_are_treated_as_empty() -> None:
     )
     result = dedupe_leads(df)
     assert cluster_of(result) == {"1": "1", "2": "1", "3": "3"}
-    assert reason_of(result)["2"] == "key"
+    assert reason_of(result)["2"] == 'name "ромашка" (no other firm) +3.8 = 3.8'
     assert set(result.merged.columns) == {
         C.LEAD_ID,
         C.COMPANY_KEY,
@@ -399,11 +399,13 @@ def test_city_is_read_from_the_address_when_the_cell_is_empty() -> None:
         lead("g1", "Ромашка", "ромашка", city="Екатеринбург", address="ул. Толстого, 18"),
         lead("g2", "Ромашка", "ромашка", address="Толстого ул., 18, Екатеринбург, 620848"),
         lead("g3", "Ромашка", "ромашка", city="Казань", address="ул. Баумана, 3"),
-        lead("g4", "Ромашка", "ромашка", address="Баумана ул., 7, Казань, 420111"),
+        lead("g4", "Ромашка", "ромашка", address="Баумана ул., 3, Казань, 420111"),
     )
     result = dedupe_leads(df)
     assert cluster_of(result) == {"g1": "g1", "g2": "g1", "g3": "g3", "g4": "g3"}
-    assert reason_of(result)["g2"] == "key + city"
+    assert reason_of(result)["g2"] == (
+        'name "ромашка" (no other firm in Екатеринбург) +2.7, address +1.7 = 4.4'
+    )
 
 
 def test_city_aliases_and_region_cells() -> None:
@@ -428,25 +430,66 @@ def test_city_aliases_and_region_cells() -> None:
     assert clusters["a6"] == "a5"
 
 
-def test_same_name_in_one_city_with_different_phones_stays_apart() -> None:
-    # Two "Амур" shops of one city, each with its own number: two firms.
+#: "Амур" shops, each firm with its own number: a name many firms carry, in Moscow and elsewhere.
+AMUR = [
+    *(
+        lead(f"u{i}", name, "амур", city="Москва", phones=[f"+749511111{i}{i}"])
+        for i, name in enumerate(["Амур", "ООО Амур", "Амур", "Амур"], start=1)
+    ),
+    *(
+        lead(f"x{i}", "Амур", "амур", city=city, phones=[f"+7843111111{i}"])
+        for i, city in enumerate(["Казань", "Самара", "Тула", "Омск", "Уфа", "Пермь"])
+    ),
+]
+
+
+def test_a_name_many_firms_carry_with_different_phones_stays_apart() -> None:
+    result = dedupe_leads(leads(*AMUR))
+    assert result.merged.height == len(AMUR)
+
+
+def test_a_name_only_one_city_knows_merges_its_components() -> None:
+    # Three components of one firm: a map's number, a bought base's old line, a CRM manager's mobile.
     df = leads(
-        lead("u1", "Амур", "амур", city="Москва", phones=["+74951111111"]),
-        lead("u2", "ООО Амур", "амур", city="Москва", phones=["+74952222222"]),
+        lead("m1", "Монблан-Терминал", "монблан терминал", city="Воронеж", phones=["+74735211098"]),
+        lead("m2", "Монблан-Терминал", "монблан терминал", city="Воронеж", phones=["+74735211098"]),
+        lead("m3", "МОНБЛАН-ТЕРМИНАЛ", "монблан терминал", city="Воронеж", phones=["+79605263310"]),
+        lead("m4", "Монблан-Терминал", "монблан терминал", city="Воронеж", phones=["+79191478114"]),
+        *AMUR,
     )
-    assert cluster_of(dedupe_leads(df)) == {"u1": "u1", "u2": "u2"}
+    assert len({c for k, c in cluster_of(dedupe_leads(df)).items() if k.startswith("m")}) == 1
+
+
+def test_a_name_no_other_firm_in_the_city_carries_merges_despite_different_phones() -> None:
+    # A bought base carries the firm's old office line: the number differs, the name is its own.
+    df = leads(
+        lead("v1", "ООО «Альфа-Строй Поволжье»", "альфа строй поволжье", city="Самара",
+             phones=["+78462123456"]),
+        lead("v2", "Альфа-Строй Поволжье", "альфа строй поволжье", city="Самара",
+             phones=["+79277001122"]),
+        lead("v3", "Альфа-Стой Поволжье", "альфа стой поволжье", city="Самара",
+             phones=["+78007001234"]),
+        lead("v4", "Вектор", "вектор", city="Самара", phones=["+78462000001"]),
+    )  # fmt: skip
+    result = dedupe_leads(df)
+    assert cluster_of(result) == {"v1": "v1", "v2": "v1", "v3": "v1", "v4": "v4"}
+    # the typo: one letter dropped from a long name that no other firm in the city carries
+    assert (
+        reason_of(result)["v3"]
+        == "name 97 (no other firm in Самара) +4.5, phones differ −1.7 = 2.8"
+    )
+    assert set(result.review.get_column(C.LEAD_ID)) == {"v1", "v2", "v3"}  # near the threshold
+    exact = dedupe_leads(df.filter(pl.col(C.LEAD_ID) != "v3"))
+    assert reason_of(exact)["v2"] == (
+        'name "альфа строй поволжье" (no other firm in Самара) +3.7, phones differ −1.7 = 2.0'
+    )
 
 
 def test_namesakes_do_not_chain_through_a_record_without_phone() -> None:
-    # u2 has no phone, so it may join either "Амур"; it must not join the two into one.
-    df = leads(
-        lead("u1", "Амур", "амур", city="Москва", phones=["+74951111111"]),
-        lead("u2", "амур", "амур", city="Москва"),
-        lead("u3", "ООО «Амур»", "амур", city="Москва", phones=["+74952222222"]),
-    )
+    # u0 has no phone, so it may be any "Амур"; it must not join two of them into one.
+    df = leads(lead("u0", "амур", "амур", city="Москва"), *AMUR)
     clusters = cluster_of(dedupe_leads(df))
-    assert clusters["u1"] != clusters["u3"]
-    assert clusters["u2"] in {clusters["u1"], clusters["u3"]}
+    assert len({clusters[f"u{i}"] for i in range(1, 5)}) == 4
 
 
 def test_same_name_without_city_at_two_addresses_stays_apart() -> None:
@@ -542,7 +585,8 @@ def test_a_shared_reception_number_is_no_difference() -> None:
     )
     result = dedupe_leads(df)
     assert cluster_of(result)["b9"] == "b0"
-    assert reason_of(result)["b9"] == "key + city"
+    # the reception's number is neither evidence nor a difference: the name decides
+    assert reason_of(result)["b9"] == 'name "альфа" (no other firm in Москва) +3.7 = 3.7'
     assert result.merged.height == 4
 
 

@@ -57,7 +57,7 @@ def test_a_script_read_on_stdin_runs_the_whole_job(tmp_path: Path) -> None:
         [sys.executable, "-"], input=script, capture_output=True, text=True, cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["30", "27", "18"]
+    assert done.stdout.split() == ["30", "27", "17"]
     assert (tmp_path / "companies.xlsx").stat().st_size > 0
 
 

@@ -16,7 +16,7 @@ from stdnum.ru import ogrn as stdnum_ogrn
 
 from leadkit import columns as C
 from leadkit.config import load_maps
-from leadkit.io.read import import_leads
+from leadkit.io.importer import import_leads
 from leadkit.testing.second_corpus import Corpus, build_corpus, generate_corpus, write_corpus
 
 KEYS = [C.SOURCE, C.SOURCE_SHEET, C.SOURCE_ROW]

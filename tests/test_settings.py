@@ -63,7 +63,8 @@ def test_a_settings_file_changes_one_key_and_dedupe_follows(tmp_path: Path) -> N
     assert settings.origin["dedupe_rules"] == f"{config}: dedupe_rules"
     changed = dedupe_leads(table, settings=settings)
     # The two Ромашка records still share their name, in one city: joined on key + city.
-    assert changed.clusters.filter(pl.col(C.LEAD_ID) == "2").item(0, C.MATCH_REASON) == "key + city"
+    reason = changed.clusters.filter(pl.col(C.LEAD_ID) == "2").item(0, C.MATCH_REASON)
+    assert reason == 'name "ромашка" (no other firm in Москва) +3.7 = 3.7'
 
 
 def test_plus_key_adds_to_a_shipped_list(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_likely_names_match_in_dedupe_but_clean_writes_them_as_they_are() -> Non
     cleaned = clean_leads(table).leads
     assert cleaned.get_column(C.CITY).to_list() == ["Ростов", "Ростов-на-Дону"]
     result = dedupe_leads(cleaned)
-    assert result.clusters.item(1, C.MATCH_REASON) == "key + city"
+    reason = result.clusters.item(1, C.MATCH_REASON)
+    assert reason == 'name "ромашка" (no other firm in Ростов-на-Дону) +3.7 = 3.7'
 
 
 @pytest.mark.parametrize(

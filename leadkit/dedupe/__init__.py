@@ -26,7 +26,7 @@ from leadkit.dedupe.blocking import (
     prepare_rows,
 )
 from leadkit.dedupe.cluster import Evidence, cluster_pairs
-from leadkit.dedupe.compare import compare_pairs
+from leadkit.dedupe.compare import compare_pairs, match_frequencies
 from leadkit.dedupe.merge import merge_clusters
 from leadkit.errors import LeadkitError, Notice
 from leadkit.normalize import clean_leads, is_cleaned
@@ -152,8 +152,9 @@ def dedupe_leads(
     rules = settings.dedupe
     prep = prepare(df, settings, statistics)
     pairs = candidate_pairs(prep, rules, threshold)
-    accepted = compare_pairs(prep, pairs, threshold, rules)
-    del pairs  # millions of rows: free them before clustering
+    frequencies = match_frequencies(prep, pairs, rules)
+    accepted = compare_pairs(prep, pairs, threshold, rules, frequencies)
+    del pairs, frequencies  # millions of rows: free them before clustering
     evidence = Evidence(
         inn=prep.get_column(INN).to_list(),
         facts=prep.select(

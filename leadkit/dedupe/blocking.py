@@ -33,6 +33,8 @@ TAILS_EV = "_dd_tails_ev"
 DOMAIN_EV = "_dd_domain_ev"
 PAIR = "_dd_pair"
 SOLE = "_dd_sole_trader"
+FORM = "_dd_form"
+CITY_TEXT = "_dd_city_text"
 #: A sole trader written by full name (surname, name, patronymic; no initials): a person to tell apart.
 PERSON = "_dd_person_name"
 ROW = "_dd_row"
@@ -196,6 +198,8 @@ def prepare_rows(df: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         .is_in(sorted(rules.sole_trader_forms))
         .fill_null(False)
         .alias(SOLE),
+        _null_if_empty(_text(C.LEGAL_FORM, df).str.to_lowercase().str.strip_chars()).alias(FORM),
+        _null_if_empty(_text(C.CITY, df).str.strip_chars()).alias(CITY_TEXT),
     ).with_columns(
         (
             pl.col(SOLE)

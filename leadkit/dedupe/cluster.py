@@ -1,7 +1,7 @@
 """Group accepted pairs into clusters, strongest evidence first, never joining two conflicting records.
 
-Union-find over record ranks (positions by ``lead_id``). Pairs are applied in order of rule rank, then
-name score, then ranks, so the result is the same for any input order. A union is refused when the two
+Union-find over record ranks (positions by ``lead_id``). Pairs are applied identifiers first, then by
+weight, then ranks, so the result is the same for any input order. A union is refused when the two
 clusters would then hold two different valid INNs, or a pair a person marked as not duplicates: this is
 the chain guard (A~B by phone, B~C by name, A and C conflicting: C stays out). Pairs that rest on the
 name and a place only are applied last and also refused when the two clusters' known phones, cities or
@@ -19,8 +19,6 @@ import numpy as np
 import polars as pl
 
 SEED = "seed"
-#: Rules up to this rank (same INN, same domain) may join clusters with different websites.
-DOMAIN_RANK = 2
 SINGLE = "single"
 
 
@@ -52,16 +50,13 @@ class _Facts:
         self.city = set(cities)
         self.domain = set(domains)
 
-    def contradicts(self, other: _Facts) -> bool:
-        """Both clusters know phones (cities, domains) and share none: two firms, not one."""
-        return any(
-            mine and theirs and mine.isdisjoint(theirs)
-            for mine, theirs in (
-                (self.phones, other.phones),
-                (self.city, other.city),
-                (self.domain, other.domain),
-            )
-        )
+    def contradicts(self, other: _Facts, *, phones: bool = True) -> bool:
+        """Both clusters know phones (cities, domains) and share none: two firms, not one.
+        ``phones=False`` leaves the phones out of the question."""
+        pairs = [(self.city, other.city), (self.domain, other.domain)]
+        if phones:
+            pairs.append((self.phones, other.phones))
+        return any(mine and theirs and mine.isdisjoint(theirs) for mine, theirs in pairs)
 
     def absorb(self, other: _Facts) -> None:
         self.phones |= other.phones
@@ -116,8 +111,8 @@ def cluster_pairs(
     evidence: Evidence,
     not_duplicates: list[tuple[int, int]],
 ) -> Clustering:
-    """Clusters of ``size`` records from the ``accepted`` pairs (a, b, rank, score, reason, weak,
-    guarded) under the conflict guards.
+    """Clusters of ``size`` records from the ``accepted`` pairs (a, b, weight, reason, weak, guarded,
+    identity, phones_differ) under the conflict guards.
 
     The records are split into the connected components of the accepted pairs first, and each
     component is resolved on its own (in batches of components): a guard only ever refuses a union,
@@ -239,13 +234,14 @@ def _cluster(
         return x
 
     ordered = accepted.sort(
-        ["guarded", "rank", "score", "a", "b"], descending=[False, False, True, False, False]
-    ).select("a", "b", "rank", "reason", "weak", "guarded")
+        ["guarded", "weight", "a", "b"], descending=[False, True, False, False]
+    ).select("a", "b", "reason", "weak", "guarded", "identity", "phones_differ")
     # Guarded pairs rank last: the plain pairs run first, without the whole-cluster facts.
     plain = ordered.height - int(ordered.get_column("guarded").sum())
     ends_a = ordered.get_column("a").to_list()
     ends_b = ordered.get_column("b").to_list()
-    ranks = ordered.get_column("rank").to_list()
+    identity = ordered.get_column("identity").to_list()
+    phones_differ = ordered.get_column("phones_differ").to_list()
     # Company websites per cluster (root), kept from the first union on: a shared number or name
     # never joins two clusters whose sites all differ. Most records have no site: a root without an
     # entry here has at most its own domain, so sets are made only for roots that have one.
@@ -281,7 +277,7 @@ def _cluster(
         site_b = sites.get(rb)
         if site_b is None and (domain := domain_of[rb]):
             site_b = sites[rb] = {domain}
-        if ranks[index] > DOMAIN_RANK and site_a and site_b and site_a.isdisjoint(site_b):
+        if not identity[index] and site_a and site_b and site_a.isdisjoint(site_b):
             continue
         # The smaller rank stays root, so a cluster's root is its smallest lead_id: its seed.
         root, child = (ra, rb) if ra < rb else (rb, ra)
@@ -294,7 +290,9 @@ def _cluster(
             sites.pop(child, None)
         if facts is not None:
             fa, fb = facts[ra], facts[rb]
-            if fa.contradicts(fb):
+            # A pair that itself had numbers that all differ was weighed with that: only a
+            # contradiction the pair could not see (a member without a phone) refuses it.
+            if fa.contradicts(fb, phones=not phones_differ[index]):
                 continue
             big, small = (fa, fb) if len(fa.phones) >= len(fb.phones) else (fb, fa)
             big.absorb(small)

@@ -1,65 +1,287 @@
-"""Compare candidate pairs and decide, by explicit rules, which are one company and why.
+"""Compare candidate pairs, weigh the evidence, and decide which pairs are one company and why.
 
-Rules, strongest first (``rank``); a pair takes the first rule it meets:
+Four small stages, each a function of whole columns:
 
-1. ``inn`` — the same valid INN.
-2. ``domain D`` — the same company web/e-mail domain (not a hub domain).
-3. ``phone P + name NN`` / ``phone P + address`` — a shared non-hub number and a similar name or the
-   same address; ``phone P + address + registered name`` when the names differ but one is a registry
-   record's (valid INN) or a sole trader's own name and the other a shop sign (weak: goes to review);
-   ``phone P`` alone only when one record has no name (weak).
-4. ``key + city`` — the same company_key in the same city, unless both have numbers and share none.
-5. ``name NN + phone T`` / ``name NN + address`` — a name at least ``threshold`` similar and the same
-   phone digits (T: the last digits of a number or fragment) or the same address.
-6. ``phone T + name NN`` / ``phone T + address`` — the same phone digits with a supporting name or address.
-7. ``name NN + city`` — a similar name in the same city, no other phone or domain, not sole
-   traders' personal names (weak).
-8. ``key`` — the same company_key, neither record has a city, no other phone, domain or address (weak).
-9. ``address + name NN`` — the same address and a supporting name (weak).
+1. **features** — for each pair, what each field says: the levels of the name (the same key, a typo, a
+   similar name, one name within the other, different names), the phones (a shared number, shared
+   last digits, only a reception's number in common, numbers that all differ), the city, the address,
+   the site, the legal form, the INN; similarities are computed only where a level needs them, once
+   per distinct pair of values, by rapidfuzz in parallel.
+2. **weights** — each level adds log2(m/u) bits (Fellegi–Sunter, as Splink does). For an agreement on
+   a value, u is how many *other* firms carry that value in the table (:class:`Frequencies`): the
+   same name is strong evidence where no other firm in the city carries it and weak where twelve do;
+   a shared number is strong unless other firms' names use it too. m comes from the rules file, with
+   the reason for each number; u for disagreements is measured on random pairs of the table.
+3. **decision** — a table of rules (``RULES``), strongest first: vetoes (two valid INNs, two sole
+   traders' different names), then the precise identifier rules (INN, site, a shared number with a
+   supporting name or the same address), then the weights for everything that rests on names and
+   places: the pair is one company when its bits reach ``weights.match``.
+4. **reason** — ``match_reason`` says which rule, and for weighed pairs the arithmetic:
+   ``name "альфа строй поволжье" (no other firm in Самара) +2.4, phones differ −1.7 = 0.7``.
 
-Vetoes, checked before any rule: two different valid INNs; and the *soft conflict* — same or similar
-name, but at least two of (domain, phones, address) are present on both sides and differ while none of
-them agrees: two branches or two namesakes, not one record twice. Rules 3 and 5–9 also refuse two
-different cities (rule 3 allows them: one federal number, one company). A number shared only as a hub
-(a reception's) is neither evidence nor a difference. Rules 4 and 7–9 rest on the name and a place:
-the clustering checks them against whole clusters (see ``cluster``).
-
-Speed: fields are compared as 64-bit value ids; similarities are computed only where a rule reads
-them, once per distinct pair of values, by rapidfuzz in parallel.
+The clustering (``cluster``) checks whole clusters afterwards: pairs that rest on the name and a place
+(``guarded``) may not chain namesakes into one company.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from leadkit.dedupe.blocking import (
     ADDR,
     ADDR_NUM,
     CITY,
+    CITY_TEXT,
     DOMAIN,
     DOMAIN_EV,
+    FORM,
     INN,
     KEY,
     PERSON,
+    PHONES,
+    PHONES_EV,
     SOLE,
     TAILS,
-    DedupeRules,
+    TAILS_EV,
+    R,
 )
+from leadkit.settings import DedupeRules
 
-#: Ranks whose evidence is weak on its own: clusters joined that way go to review.
-WEAK_RULES = frozenset(
-    {"phone_only", "phone_address_registered", "name_city", "key_only", "address_name"}
-)
-#: Rules that rest on the name and a place only: the whole-cluster guard checks them.
-GUARDED_RULES = frozenset({"key_city", "name_city", "key_only", "address_name"})
+# Levels of each comparison (small integers: millions of pairs).
+NAME_MISSING, NAME_EXACT, NAME_TYPO, NAME_SIMILAR, NAME_SUPPORT, NAME_OTHER, NAME_DIFFER = range(7)
+PHONE_MISSING, PHONE_SHARE, PHONE_TAIL, PHONE_HUB, PHONE_DIFFER = range(5)
+CITY_MISSING, CITY_SAME, CITY_DIFFER = range(3)
+ADDR_MISSING, ADDR_SAME, ADDR_DIFFER, ADDR_OTHER = range(4)
+SITE_MISSING, SITE_SAME, SITE_DIFFER = range(3)
+FORM_MISSING, FORM_SAME, FORM_DIFFER = range(3)
+
+NAME_LEVELS = {
+    NAME_EXACT: "name_exact",
+    NAME_TYPO: "name_typo",
+    NAME_SIMILAR: "name_similar",
+    NAME_SUPPORT: "name_support",
+}
+
+#: Pairs compared at once: bounds the memory of the comparison, not its result.
+CHUNK_PAIRS = 2_000_000
+#: Prefix of the ``values`` entries whose texts have their words sorted (for token_sort_ratio).
+SORTED = "sorted:"
+#: Random pairs in one city that the disagreement u-probabilities are measured on.
+U_SAMPLE = 20_000
+#: Records a table needs before u is measured on it rather than taken from the rules file.
+MEASURE_MIN = 1_000
+#: Names shorter than this are not read as a typo of each other ("Вектор"/"Вектра" are two names).
+TYPO_MIN_LETTERS = 8
 
 
 def _id(column: str) -> str:
     return f"{column}_id"
+
+
+# --- frequencies: what the whole table says about each value ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Frequencies:
+    """Table-wide counts behind the weights.
+
+    ``firm`` numbers each record's firm as far as identifiers tell: records that share a valid INN,
+    a site or a non-hub number are one firm. Names and addresses are counted in such firms, so that
+    one firm seen in five sources is one carrier of its name, not five; and only in firms that have
+    an identifier at all (``known``): a record without a number, site or INN may be any of them, so
+    it is no evidence of another firm. Numbers and sites are counted in the distinct names that use
+    them.
+    """
+
+    firm: pl.Series
+    known: pl.Series
+    firms: int
+    city_firms: pl.DataFrame  # city id → firms
+    name_city: pl.DataFrame  # key id, city id → firms
+    name_all: pl.DataFrame  # key id → firms
+    address_city: pl.DataFrame  # address id, city id → firms
+    phone_names: pl.DataFrame  # phone → names
+    tail_names: pl.DataFrame  # tail → names
+    domain_names: pl.DataFrame  # domain → names
+    u: dict[str, float]
+
+
+def identity_firms(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
+    """Each record's firm as identifiers tell (the smallest rank of the records linked to it by a
+    shared valid INN, non-hub site or non-hub number)."""
+    from leadkit.dedupe.cluster import components
+
+    inn = prep.get_column(_id(INN))
+    site = prep.get_column(_id(DOMAIN_EV))
+    a, b = pairs.get_column("a"), pairs.get_column("b")
+    same_inn = (inn.gather(a) == inn.gather(b)).fill_null(False)
+    same_site = (site.gather(a) == site.gather(b)).fill_null(False)
+    differ_inn = (inn.gather(a) != inn.gather(b)).fill_null(False)
+    links = pairs.filter(
+        (pl.col("phone").is_not_null() | same_inn | same_site) & ~differ_inn
+    ).select("a", "b")
+    return components(prep.height, links)
+
+
+def _names_per_value(prep: pl.DataFrame, column: str) -> pl.DataFrame:
+    frame = prep.select(KEY, column)
+    if isinstance(frame.schema[column], pl.List):
+        frame = frame.explode(column)
+    return (
+        frame.drop_nulls()
+        .group_by(column)
+        .agg(pl.col(KEY).n_unique().cast(pl.Int64).alias("names"))
+        .rename({column: "value"})
+    )
+
+
+def match_frequencies(prep: pl.DataFrame, pairs: pl.DataFrame, rules: DedupeRules) -> Frequencies:
+    """The counts of :class:`Frequencies` for a prepared table and its candidate pairs."""
+    firm = identity_firms(prep, pairs)
+    identified = (
+        (prep.get_column(PHONES_EV).list.len() > 0)
+        | (prep.get_column(TAILS_EV).list.len() > 0)
+        | prep.get_column(DOMAIN_EV).is_not_null()
+        | prep.get_column(INN).is_not_null()
+    )
+    known_firms = (
+        pl.DataFrame({"firm": firm, "id": identified}).group_by("firm").agg(pl.col("id").any())
+    )
+    known = (
+        pl.DataFrame({"firm": firm})
+        .join(known_firms, on="firm", how="left", maintain_order="left")
+        .get_column("id")
+        .fill_null(False)
+    )
+    frame = (
+        prep.select(_id(KEY), _id(CITY), _id(ADDR))
+        .with_columns(firm.alias("firm"), known.alias("known"))
+        .filter(pl.col("known"))
+    )
+
+    def firms_by(*keys: str, table: pl.DataFrame = frame) -> pl.DataFrame:
+        return (
+            table.drop_nulls(list(keys))
+            .group_by(*keys)
+            .agg(pl.col("firm").n_unique().cast(pl.Int64).alias("n"))
+        )
+
+    everyone = prep.select(_id(CITY)).with_columns(firm.alias("firm"))
+
+    return Frequencies(
+        firm=firm,
+        known=known,
+        firms=max(int(firm.n_unique()), 1),
+        city_firms=firms_by(_id(CITY), table=everyone),
+        name_city=firms_by(_id(KEY), _id(CITY)),
+        name_all=firms_by(_id(KEY)),
+        address_city=firms_by(_id(ADDR), _id(CITY)),
+        phone_names=_names_per_value(prep, PHONES),
+        tail_names=_names_per_value(prep, TAILS),
+        domain_names=_names_per_value(prep, DOMAIN),
+        u=estimate_u(prep, rules),
+    )
+
+
+def estimate_u(prep: pl.DataFrame, rules: DedupeRules, seed: int = 20261130) -> dict[str, float]:
+    """How often two records of different firms disagree, measured on random pairs of records in one
+    city (names, addresses) or in the table (cities, legal forms); the rules file's fallback where
+    the table is too small to tell (fewer than ``MEASURE_MIN`` records with a city)."""
+    weights = rules.weights
+    u = dict(weights.u)
+    cities = prep.select(_id(CITY)).drop_nulls().group_by(_id(CITY)).len()
+    total = int(cities.get_column("len").sum())
+    # Small tables say little about random pairs: the rules file's values stand in below these.
+    if total >= MEASURE_MIN:
+        shares = cities.get_column("len") / total
+        u["city_differ"] = min(max(1.0 - float((shares**2).sum()), 0.05), 1.0)
+    else:
+        u["city_differ"] = 0.9
+    forms = prep.get_column(FORM).drop_nulls()
+    if forms.len() >= MEASURE_MIN:
+        shares = forms.value_counts().get_column("count") / forms.len()
+        u["form_same"] = min(max(float((shares**2).sum()), 0.05), 0.95)
+    else:
+        u["form_same"] = 0.5
+    sample = _random_city_pairs(prep, seed) if total >= MEASURE_MIN else pl.DataFrame()
+    if sample.height >= 200:
+        names = sample.filter(pl.col("key_a").is_not_null() & pl.col("key_b").is_not_null())
+        if names.height >= 200:
+            support = process.cpdist(
+                names.get_column("key_a").to_list(),
+                names.get_column("key_b").to_list(),
+                scorer=fuzz.token_set_ratio,
+                workers=-1,
+                dtype=np.float32,
+            )
+            differ = float((support < rules.name_conflict).mean())
+            other = float(
+                ((support >= rules.name_conflict) & (support < rules.name_support)).mean()
+            )
+            u["name_differ"] = min(max(differ, 1e-3), 1 - 1e-3)
+            u["name_other"] = min(max(other, 1e-3), 1 - 1e-3)
+        places = sample.filter(pl.col("addr_a").is_not_null() & pl.col("addr_b").is_not_null())
+        if places.height >= 200:
+            similarity = process.cpdist(
+                places.get_column("addr_a").to_list(),
+                places.get_column("addr_b").to_list(),
+                scorer=fuzz.token_sort_ratio,
+                workers=-1,
+                dtype=np.float32,
+            )
+            u["address_differ"] = min(
+                max(float((similarity < rules.address_differ).mean()), 1e-3), 1 - 1e-3
+            )
+    return u
+
+
+def _random_city_pairs(prep: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """Up to ``U_SAMPLE`` random pairs of different records in one city (the same for the same table,
+    whatever its row order: records are taken in rank order)."""
+    located = (
+        prep.select(R, _id(CITY), KEY, ADDR)
+        .drop_nulls(_id(CITY))
+        .sort(_id(CITY), R)
+        .with_row_index("_i")
+        .with_columns(
+            pl.col("_i").min().over(_id(CITY)).alias("_start"),
+            pl.len().over(_id(CITY)).alias("_n"),
+        )
+    )
+    if located.height < 2:
+        return pl.DataFrame(
+            schema={
+                "key_a": pl.String,
+                "key_b": pl.String,
+                "addr_a": pl.String,
+                "addr_b": pl.String,
+            }
+        )
+    rng = np.random.default_rng(seed)
+    first = located[rng.integers(0, located.height, size=U_SAMPLE)]
+    partner = first.get_column("_start").cast(pl.Int64) + (
+        pl.Series(rng.random(U_SAMPLE)) * first.get_column("_n")
+    ).cast(pl.Int64)
+    second = located[partner.to_numpy()]
+    keep = first.get_column("_i") != second.get_column("_i")
+    return pl.DataFrame(
+        {
+            "key_a": first.get_column(KEY),
+            "key_b": second.get_column(KEY),
+            "addr_a": first.get_column(ADDR),
+            "addr_b": second.get_column(ADDR),
+        }
+    ).filter(keep)
+
+
+# --- features -----------------------------------------------------------------------------------------
 
 
 def _similarity(
@@ -67,15 +289,14 @@ def _similarity(
     ids_a: pl.Series,
     ids_b: pl.Series,
     scorer: Callable[..., float],
-    cutoff: int,
+    cutoff: int | None,
 ) -> pl.Series:
-    """Similarity 0–100 of the texts (``values``: id, text) behind aligned value ids (null where
+    """Similarity 0–100 (or a distance) of the texts (``values``: id, text) behind aligned value ids (null where
     either is null), computed once per distinct pair of values; rapidfuzz scores them in parallel.
 
     Texts whose words were sorted first (``SORTED``) make ``ratio`` on them ``token_sort_ratio``.
-    Scores below ``cutoff`` (where no rule reads the exact value) are 0.
+    Scores below ``cutoff`` (where no level reads the exact value) are 0.
     """
-    # The scores are symmetric: (x, y) and (y, x) are one distinct pair.
     frame = pl.select(
         pl.min_horizontal(ids_a, ids_b).alias("l"), pl.max_horizontal(ids_a, ids_b).alias("r")
     )
@@ -105,53 +326,27 @@ def _similarity(
     return frame.join(distinct, on=["l", "r"], how="left", maintain_order="left").get_column("s")
 
 
-#: Prefix of the ``values`` entries whose texts have their words sorted (for token_sort_ratio).
-SORTED = "sorted:"
-
-#: Pairs compared at once: bounds the memory of the comparison, not its result.
-CHUNK_PAIRS = 2_000_000
+def _both(column: str) -> pl.Expr:
+    return pl.col(f"{column}_a").is_not_null() & pl.col(f"{column}_b").is_not_null()
 
 
-def compare_pairs(
-    prep: pl.DataFrame, pairs: pl.DataFrame, threshold: int, rules: DedupeRules
-) -> pl.DataFrame:
-    """Accepted pairs with ``a, b, rank, score, reason, weak, guarded``; rejected pairs are dropped."""
-    has_tails = (prep.get_column(TAILS).list.len() > 0).alias("tails")
-    sides = prep.select(
-        *(_id(c) for c in (KEY, CITY, INN, DOMAIN, DOMAIN_EV, ADDR, ADDR_NUM)),
-        has_tails,
-        SOLE,
-        PERSON,
-        pl.col(KEY).str.len_chars().cast(pl.Int64).alias("len"),
-    )
-    values = {
-        column: prep.select(pl.col(_id(column)).alias("id"), pl.col(column).alias("text"))
-        .drop_nulls()
-        .unique("id")
-        for column in (KEY, ADDR)
-    }
-    # Words sorted once per distinct value for all chunks, not once per chunk.
-    for column in (KEY, ADDR):
-        values[SORTED + column] = values[column].with_columns(
-            pl.col("text").str.split(" ").list.sort().list.join(" ")
-        )
-    chunks = [
-        _compare_chunk(prep, sides, values, pairs.slice(start, CHUNK_PAIRS), threshold, rules)
-        for start in range(0, max(pairs.height, 1), CHUNK_PAIRS)
-    ]
-    return pl.concat(chunks)
+def _same(column: str) -> pl.Expr:
+    return _both(column) & (pl.col(f"{column}_a") == pl.col(f"{column}_b"))
 
 
-def _compare_chunk(
-    prep: pl.DataFrame,
+def _differ(column: str) -> pl.Expr:
+    return _both(column) & (pl.col(f"{column}_a") != pl.col(f"{column}_b"))
+
+
+def features(
+    pairs: pl.DataFrame,
     sides: pl.DataFrame,
     values: dict[str, pl.DataFrame],
-    pairs: pl.DataFrame,
     threshold: int,
     rules: DedupeRules,
 ) -> pl.DataFrame:
-    """``compare_pairs`` on a slice of the pairs (``sides``: the compared fields by rank;
-    ``values``: the distinct names and addresses by value id)."""
+    """The comparison levels of each pair (``sides``: the compared fields by rank; ``values``: the
+    distinct names and addresses by value id). Pairs that no rule or weight could accept are dropped."""
     a, b = pairs.get_column("a"), pairs.get_column("b")
     feats = pl.concat(
         [
@@ -161,52 +356,27 @@ def _compare_chunk(
         ],
         how="horizontal",
     )
-
-    def both(column: str) -> pl.Expr:
-        return pl.col(f"{column}_a").is_not_null() & pl.col(f"{column}_b").is_not_null()
-
-    def same(column: str) -> pl.Expr:
-        return both(column) & (pl.col(f"{column}_a") == pl.col(f"{column}_b"))
-
-    def differ(column: str) -> pl.Expr:
-        return both(column) & (pl.col(f"{column}_a") != pl.col(f"{column}_b"))
-
-    feats = feats.with_columns(
-        inn_same=same(_id(INN)),
-        inn_conflict=differ(_id(INN)),
-        domain_same=same(_id(DOMAIN_EV)),
-        domain_differ=differ(_id(DOMAIN)),
-        key_same=same(_id(KEY)),
-        city_same=same(_id(CITY)),
-        city_conflict=differ(_id(CITY)),
-        no_city=pl.col(f"{_id(CITY)}_a").is_null() & pl.col(f"{_id(CITY)}_b").is_null(),
-        name_missing=pl.col(f"{_id(KEY)}_a").is_null() | pl.col(f"{_id(KEY)}_b").is_null(),
-        # A registry's legal name or a sole trader's own name beside a shop sign: the names may
-        # share no word.
-        one_registered=(pl.col(f"{_id(INN)}_a").is_not_null() | pl.col(f"{SOLE}_a"))
-        != (pl.col(f"{_id(INN)}_b").is_not_null() | pl.col(f"{SOLE}_b")),
-        sole_trader=pl.col(f"{SOLE}_a") | pl.col(f"{SOLE}_b"),
-        # Both have numbers and share none.
-        phones_differ=pl.col("tails_a") & pl.col("tails_b") & ~pl.col("any_tail"),
-    )
     # Indel similarity is at most 1 - |la - lb| / (la + lb): a cheap bound for the name threshold.
     names_close = (pl.col("len_a") - pl.col("len_b")).abs() * 100 <= (100 - threshold) * (
         pl.col("len_a") + pl.col("len_b")
     )
-    addresses_comparable = both(_id(ADDR)) & ~differ(_id(ADDR_NUM))
+    addresses_comparable = _both(_id(ADDR)) & ~_differ(_id(ADDR_NUM))
     feats = feats.filter(
-        ~pl.col("inn_conflict")
+        ~_differ(_id(INN))
         & (
-            pl.col("inn_same")
-            | pl.col("domain_same")
+            _same(_id(INN))
+            | _same(_id(DOMAIN_EV))
             | pl.col("phone").is_not_null()
             | pl.col("tail").is_not_null()
-            | pl.col("key_same")
-            | ((names_close.fill_null(False) | addresses_comparable) & ~pl.col("city_conflict"))
+            | _same(_id(KEY))
+            | ((names_close.fill_null(False) | addresses_comparable) & ~_differ(_id(CITY)))
         )
-    ).with_columns(names_close=names_close.fill_null(False), addr_cmp=addresses_comparable)
-
-    # Similarities are the costly part: each is computed only where some rule reads it.
+    ).with_columns(
+        names_close=names_close.fill_null(False),
+        addr_cmp=addresses_comparable,
+        key_same=_same(_id(KEY)),
+    )
+    # Similarities are the costly part: each is computed only where a level reads it.
     want_name = pl.when(pl.col("names_close") & ~pl.col("key_same"))
     name = _similarity(
         values[SORTED + KEY],
@@ -225,20 +395,26 @@ def _compare_chunk(
     )
     feats = feats.with_columns(
         name=pl.when(pl.col("key_same")).then(100).otherwise(name),
-        addr=pl.when(pl.col("addr_cmp") & same(_id(ADDR)))
+        addr=pl.when(pl.col("addr_cmp") & _same(_id(ADDR)))
         .then(100)
-        .when(differ(_id(ADDR_NUM)))
+        .when(_differ(_id(ADDR_NUM)))
         .then(0)
         .otherwise(addr),
     ).with_columns(
         addr_same=pl.col("addr").fill_null(0) >= rules.address_match,
         addr_differ=pl.col("addr").is_not_null() & (pl.col("addr") < rules.address_differ),
     )
-    # The supporting similarity (token set: "Ромашка" within "Салон красоты Ромашка") is read only
-    # beside a shared number or address.
+    # The token-set similarity ("Ромашка" within "Салон красоты Ромашка") is read beside a shared
+    # number or address, and between names in one city that are neither close nor far.
     want_sup = pl.when(
         ~pl.col("key_same")
-        & (pl.col("phone").is_not_null() | pl.col("tail").is_not_null() | pl.col("addr_same"))
+        & _both(_id(KEY))
+        & (
+            pl.col("phone").is_not_null()
+            | pl.col("tail").is_not_null()
+            | pl.col("addr_same")
+            | (_same(_id(CITY)) & (pl.col("name").fill_null(0) < threshold))
+        )
     )
     support = _similarity(
         values[KEY],
@@ -247,121 +423,701 @@ def _compare_chunk(
         fuzz.token_set_ratio,
         cutoff=min(rules.name_conflict, rules.name_support),
     )
-    feats = feats.with_columns(name_sup=pl.when(pl.col("key_same")).then(100).otherwise(support))
-    soft_conflict = (
-        (
-            pl.col("domain_differ").cast(pl.Int8)
-            + pl.col("phones_differ").cast(pl.Int8)
-            + pl.col("addr_differ").cast(pl.Int8)
+    feats = feats.with_columns(sup=pl.when(pl.col("key_same")).then(100).otherwise(support))
+    # One typo (a letter dropped, added, changed, or two swapped) between two long names; a
+    # different number ("Детский сад 21", "Детский сад 24") is another place, not a typo.
+    want_typo = pl.when(
+        ~pl.col("key_same")
+        & (pl.col("name").fill_null(0) >= threshold)
+        & (pl.min_horizontal("len_a", "len_b") >= TYPO_MIN_LETTERS)
+        & (pl.col("digits_a") == pl.col("digits_b")).fill_null(True)
+    )
+    edits = _similarity(
+        values[KEY],
+        feats.select(want_typo.then(pl.col(f"{_id(KEY)}_a"))).to_series(),
+        feats.select(want_typo.then(pl.col(f"{_id(KEY)}_b"))).to_series(),
+        OSA.distance,
+        cutoff=None,
+    )
+    feats = feats.with_columns(typo=(edits == 1).fill_null(False))
+    name_score = pl.col("name").fill_null(0)
+    sup_score = pl.col("sup")
+    name_level = (
+        pl.when(~_both(_id(KEY)))
+        .then(NAME_MISSING)
+        .when(pl.col("key_same"))
+        .then(NAME_EXACT)
+        # Names with different numbers in them ("Школа № 21", "Школа № 24") are two places.
+        .when(
+            (pl.col("digits_a") != pl.col("digits_b"))
+            & (pl.col("digits_a") != "")
+            & (pl.col("digits_b") != "")
         )
-        >= 2
-    ) & ~(pl.col("domain_same") | pl.col("any_tail") | pl.col("addr_same"))
-    # A name alone is weak: any present-and-different phone set or domain outweighs it.
-    weak_vetoed = pl.col("phones_differ") | pl.col("domain_differ")
-    # Two sole traders' full names are two people's unless they are the same or only a typo apart
-    # (initials, "Иванов И. И.", may be anyone of that surname: they follow the usual rules).
-    people_differ = pl.col(f"{PERSON}_a") & pl.col(f"{PERSON}_b") & ~pl.col("key_same")
-    name_score, sup_score = pl.col("name").fill_null(0), pl.col("name_sup").fill_null(0)
-    name_ok = (name_score >= threshold) & ~(people_differ & (name_score < rules.sole_trader_name))
-    name_sup = (sup_score >= rules.name_support) & ~(
-        people_differ & (sup_score < rules.sole_trader_name)
+        .then(NAME_OTHER)
+        .when(pl.col("typo"))
+        .then(NAME_TYPO)
+        .when(name_score >= threshold)
+        .then(NAME_SIMILAR)
+        .when(sup_score.fill_null(0) >= rules.name_support)
+        .then(NAME_SUPPORT)
+        .when(sup_score.is_not_null() & (sup_score < rules.name_conflict))
+        .then(NAME_DIFFER)
+        .otherwise(NAME_OTHER)
     )
-    phone = pl.col("phone").is_not_null()
-    tail = pl.col("tail").is_not_null()
-    near = ~pl.col("city_conflict")
-    # Two different names at one number and address: one building (reception, food court), two firms.
-    names_differ = ~pl.col("name_missing") & (pl.col("name_sup").fill_null(0) < rules.name_conflict)
-    addr_same = pl.col("addr_same")
-    name_txt = pl.col("name").cast(pl.String)
-    sup_txt = pl.col("name_sup").cast(pl.String)
-    # Two company websites (not a shared builder's): two firms behind one reception number.
-    sites_differ = differ(_id(DOMAIN_EV))
-
-    # (rule, rank, condition, reason) — first match wins.
-    table: list[tuple[str, int, pl.Expr, pl.Expr]] = [
-        ("inn", 1, pl.col("inn_same"), pl.lit("inn")),
-        ("domain", 2, pl.col("domain_same"), pl.format("domain {}", "domain")),
-        (
-            "phone_name",
-            3,
-            phone & name_sup & ~sites_differ,
-            pl.format("phone {} + name {}", "phone", sup_txt),
-        ),
-        (
-            "phone_address",
-            3,
-            phone & addr_same & ~names_differ & ~sites_differ,
-            pl.format("phone {} + address", "phone"),
-        ),
-        (
-            "phone_address_registered",
-            3,
-            phone & addr_same & pl.col("one_registered") & ~sites_differ,
-            pl.format("phone {} + address + registered name", "phone"),
-        ),
-        ("phone_only", 3, phone & pl.col("name_missing") & near, pl.format("phone {}", "phone")),
-        (
-            "key_city",
-            4,
-            pl.col("key_same") & pl.col("city_same") & ~soft_conflict & ~pl.col("phones_differ"),
-            pl.lit("key + city"),
-        ),
-        ("name_tail", 5, name_ok & tail & near, pl.format("name {} + phone {}", name_txt, "tail")),
-        ("name_address", 5, name_ok & addr_same & near, pl.format("name {} + address", name_txt)),
-        (
-            "tail_name",
-            6,
-            tail & name_sup & near & ~pl.col("addr_differ"),
-            pl.format("phone {} + name {}", "tail", sup_txt),
-        ),
-        (
-            "tail_address",
-            6,
-            tail & addr_same & near & ~names_differ,
-            pl.format("phone {} + address", "tail"),
-        ),
-        (
-            "name_city",
-            7,
-            name_ok & pl.col("city_same") & ~soft_conflict & ~weak_vetoed & ~pl.col("sole_trader"),
-            pl.format("name {} + city", name_txt),
-        ),
-        (
-            "key_only",
-            8,
-            pl.col("key_same")
-            & pl.col("no_city")
-            & ~soft_conflict
-            & ~weak_vetoed
-            & ~pl.col("addr_differ"),
-            pl.lit("key"),
-        ),
-        (
-            "address_name",
-            9,
-            addr_same & name_sup & near & ~pl.col("phones_differ"),
-            pl.format("address + name {}", sup_txt),
-        ),
-    ]
-    rule: pl.Expr = pl.lit(None, dtype=pl.String)
-    rank: pl.Expr = pl.lit(None, dtype=pl.Int8)
-    for name_, number, condition, _ in reversed(table):
-        rule = pl.when(condition).then(pl.lit(name_)).otherwise(rule)
-        rank = pl.when(condition).then(pl.lit(number, dtype=pl.Int8)).otherwise(rank)
-    accepted = feats.with_columns(rule=rule, rank=rank).filter(pl.col("rule").is_not_null())
-    # Reasons are text: written only for the accepted pairs.
-    accepted = accepted.with_columns(
-        domain=prep.get_column(DOMAIN_EV).gather(accepted.get_column("a"))
+    phone_level = (
+        pl.when(pl.col("phone").is_not_null())
+        .then(PHONE_SHARE)
+        .when(pl.col("tail").is_not_null())
+        .then(PHONE_TAIL)
+        .when(pl.col("any_tail"))
+        .then(PHONE_HUB)
+        .when(pl.col("tails_a") & pl.col("tails_b"))
+        .then(PHONE_DIFFER)
+        .otherwise(PHONE_MISSING)
     )
-    reason: pl.Expr = pl.lit(None, dtype=pl.String)
-    for name_, _, _, text in reversed(table):
-        reason = pl.when(pl.col("rule") == name_).then(text).otherwise(reason)
-    return accepted.select(
+    city_level = (
+        pl.when(_same(_id(CITY)))
+        .then(CITY_SAME)
+        .when(_differ(_id(CITY)))
+        .then(CITY_DIFFER)
+        .otherwise(CITY_MISSING)
+    )
+    addr_level = (
+        pl.when(pl.col("addr_same"))
+        .then(ADDR_SAME)
+        .when(pl.col("addr_differ") | (_both(_id(ADDR)) & _differ(_id(ADDR_NUM))))
+        .then(ADDR_DIFFER)
+        .when(_both(_id(ADDR)))
+        .then(ADDR_OTHER)
+        .otherwise(ADDR_MISSING)
+    )
+    site_level = (
+        pl.when(_same(_id(DOMAIN_EV)))
+        .then(SITE_SAME)
+        .when(_differ(_id(DOMAIN_EV)))
+        .then(SITE_DIFFER)
+        .otherwise(SITE_MISSING)
+    )
+    form_level = (
+        pl.when(_same(FORM))
+        .then(FORM_SAME)
+        .when(_differ(FORM))
+        .then(FORM_DIFFER)
+        .otherwise(FORM_MISSING)
+    )
+    return feats.select(
         "a",
         "b",
-        "rank",
-        pl.col("name").fill_null(0).alias("score"),
-        reason.alias("reason"),
-        pl.col("rule").is_in(sorted(WEAK_RULES)).alias("weak"),
-        pl.col("rule").is_in(sorted(GUARDED_RULES)).alias("guarded"),
+        "phone",
+        "tail",
+        pl.col("name").fill_null(0).cast(pl.Int16).alias("name"),
+        sup_score.cast(pl.Int16).alias("sup"),
+        name_level.cast(pl.UInt8).alias("name_level"),
+        phone_level.cast(pl.UInt8).alias("phone_level"),
+        city_level.cast(pl.UInt8).alias("city_level"),
+        addr_level.cast(pl.UInt8).alias("addr_level"),
+        site_level.cast(pl.UInt8).alias("site_level"),
+        form_level.cast(pl.UInt8).alias("form_level"),
+        _same(_id(INN)).alias("inn_same"),
+        (pl.col(f"{_id(INN)}_a").is_not_null() | pl.col(f"{SOLE}_a"))
+        .ne(pl.col(f"{_id(INN)}_b").is_not_null() | pl.col(f"{SOLE}_b"))
+        .alias("one_registered"),
+        (pl.col(f"{SOLE}_a") | pl.col(f"{SOLE}_b")).alias("sole_trader"),
+        # Two sole traders' full names are two people's unless they are the same or only a typo
+        # apart (initials, "Иванов И. И.", may be anyone of that surname: the usual rules apply).
+        (pl.col(f"{PERSON}_a") & pl.col(f"{PERSON}_b") & ~pl.col("key_same")).alias("people"),
+        pl.col(f"{_id(KEY)}_a").alias("key_a"),
+        pl.col(f"{_id(KEY)}_b").alias("key_b"),
+        pl.col(f"{_id(CITY)}_a").alias("city"),
+        pl.col(f"{_id(ADDR)}_a").alias("addr_a"),
+        pl.col(f"{_id(ADDR)}_b").alias("addr_b"),
     )
+
+
+# --- weights ------------------------------------------------------------------------------------------
+
+
+def _log2(expr: pl.Expr) -> pl.Expr:
+    return expr.log(2)
+
+
+def weigh(
+    feats: pl.DataFrame, freq: Frequencies, rules: DedupeRules, prep: pl.DataFrame
+) -> pl.DataFrame:
+    """The weight (bits) of each field's level and their total ``weight``; ``others`` is how many
+    other firms carry the agreeing name (for the reason)."""
+    w = rules.weights
+    u, unseen = freq.u, w.unseen
+    # A record's firm counts among a name's carriers only when it has an identifier.
+    firm = pl.select(pl.when(freq.known).then(freq.firm)).to_series()
+    feats = (
+        feats.with_columns(
+            firm_a=firm.gather(feats.get_column("a")),
+            firm_b=firm.gather(feats.get_column("b")),
+            domain=prep.get_column(DOMAIN_EV).gather(feats.get_column("a")),
+        )
+        .join(freq.city_firms.rename({_id(CITY): "city", "n": "city_firms"}), on="city", how="left")
+        .join(
+            freq.name_city.rename({_id(KEY): "key_a", _id(CITY): "city", "n": "name_city_a"}),
+            on=["key_a", "city"],
+            how="left",
+        )
+        .join(
+            freq.name_city.rename({_id(KEY): "key_b", _id(CITY): "city", "n": "name_city_b"}),
+            on=["key_b", "city"],
+            how="left",
+        )
+        .join(freq.name_all.rename({_id(KEY): "key_a", "n": "name_all_a"}), on="key_a", how="left")
+        .join(freq.name_all.rename({_id(KEY): "key_b", "n": "name_all_b"}), on="key_b", how="left")
+        .join(
+            freq.address_city.rename({_id(ADDR): "addr_a", _id(CITY): "city", "n": "addr_firms"}),
+            on=["addr_a", "city"],
+            how="left",
+        )
+        .join(
+            freq.phone_names.rename({"value": "phone", "names": "phone_names"}),
+            on="phone",
+            how="left",
+        )
+        .join(
+            freq.tail_names.rename({"value": "tail", "names": "tail_names"}), on="tail", how="left"
+        )
+        .join(
+            freq.domain_names.rename({"value": "domain", "names": "domain_names"}),
+            on="domain",
+            how="left",
+        )
+    )
+    firms = float(freq.firms)
+    own_firms = (
+        pl.when(pl.col("firm_a").is_null() & pl.col("firm_b").is_null())
+        .then(0)
+        .when(
+            pl.col("firm_a").is_null()
+            | pl.col("firm_b").is_null()
+            | (pl.col("firm_a") == pl.col("firm_b"))
+        )
+        .then(1)
+        .otherwise(2)
+    )
+    own_names = (
+        pl.when(pl.col("key_a").is_null() & pl.col("key_b").is_null())
+        .then(0)
+        .when(
+            pl.col("key_a").is_null()
+            | pl.col("key_b").is_null()
+            | (pl.col("key_a") == pl.col("key_b"))
+        )
+        .then(1)
+        .otherwise(2)
+    )
+    same_city = pl.col("city_level") == CITY_SAME
+    one_key = pl.col("key_a") == pl.col("key_b")
+    # Other firms that carry the pair's name (or either of two similar names): in its city, or in
+    # the whole table where the city is not the same.
+    family_city = pl.col("name_city_a").fill_null(0) + pl.when(one_key).then(0).otherwise(
+        pl.col("name_city_b").fill_null(0)
+    )
+    family_all = pl.col("name_all_a").fill_null(0) + pl.when(one_key).then(0).otherwise(
+        pl.col("name_all_b").fill_null(0)
+    )
+    # In a city, the firms counted there may be one firm whose records share no number (an old
+    # office line in a bought base): what the rest of the country says is the other estimate. A
+    # name no other city carries is one firm's; one that forty cities carry has namesakes here too.
+    in_city = (family_city - own_firms).clip(0)
+    city_share = pl.col("city_firms").cast(pl.Float64) / pl.max_horizontal(
+        firms - pl.col("city_firms").cast(pl.Float64), pl.lit(1.0)
+    )
+    expected = (family_all - family_city).clip(0) * city_share
+    others = (
+        pl.when(same_city)
+        .then(pl.min_horizontal(in_city, expected))
+        .otherwise((family_all - own_firms).clip(0))
+    )
+    scope = pl.when(same_city).then(pl.col("city_firms").cast(pl.Float64)).otherwise(firms)
+    prior = math.log2(w.prior / firms)
+
+    # The u-part of each field's weight: log2(1/u), where u is the chance that a pair of different
+    # firms shows this level (per value for agreements); log2(m) is added by ``apply_m``.
+    name_u = pl.lit(0.0)
+    for level in NAME_LEVELS:
+        # A firm the table does not show may well carry the same name ("Вектор"); that its name is
+        # one slip of the keyboard away from a long name of this table's is much less likely.
+        unseen_firms = unseen["typo"] if level == NAME_TYPO else unseen["name"]
+        name_u = (
+            pl.when(pl.col("name_level") == level)
+            .then(_log2(scope / (others + unseen_firms)))
+            .otherwise(name_u)
+        )
+    name_u = (
+        pl.when(pl.col("name_level") == NAME_OTHER)
+        .then(-math.log2(u["name_other"]))
+        .when(pl.col("name_level") == NAME_DIFFER)
+        .then(-math.log2(u["name_differ"]))
+        .otherwise(name_u)
+    )
+    # A shared number or address already puts both records in one place: the city adds nothing
+    # more (two firms that share a reception are in one city too).
+    located = pl.col("phone_level").is_in([PHONE_SHARE, PHONE_TAIL]) | (
+        pl.col("addr_level") == ADDR_SAME
+    )
+    city_u = (
+        pl.when(same_city & ~located)
+        .then(_log2(firms / pl.col("city_firms").cast(pl.Float64)))
+        .when(pl.col("city_level") == CITY_DIFFER)
+        .then(-math.log2(u["city_differ"]))
+        .otherwise(0.0)
+    )
+    phone_others = (pl.col("phone_names").fill_null(0) - own_names).clip(0)
+    tail_others = (pl.col("tail_names").fill_null(0) - own_names).clip(0)
+    phone_u = (
+        pl.when(pl.col("phone_level") == PHONE_SHARE)
+        .then(_log2(firms / (phone_others + unseen["phone"])))
+        .when(pl.col("phone_level") == PHONE_TAIL)
+        .then(_log2(firms / (tail_others + unseen["phone"])))
+        .when(pl.col("phone_level") == PHONE_DIFFER)
+        .then(-math.log2(u["phone_differ"]))
+        .otherwise(0.0)
+    )
+    addr_others = (pl.col("addr_firms").fill_null(0) - own_firms).clip(0)
+    # Beside a shared number, the same address is what two firms of one building share too.
+    addr_said = ~(
+        (pl.col("addr_level") == ADDR_SAME) & pl.col("phone_level").is_in([PHONE_SHARE, PHONE_TAIL])
+    )
+    addr_u = (
+        pl.when((pl.col("addr_level") == ADDR_SAME) & addr_said)
+        .then(_log2(scope / (addr_others + unseen["address"])))
+        .when(pl.col("addr_level") == ADDR_DIFFER)
+        .then(-math.log2(u["address_differ"]))
+        .otherwise(0.0)
+    )
+    site_u = (
+        pl.when(pl.col("site_level") == SITE_SAME)
+        .then(
+            _log2(
+                firms
+                / (pl.col("domain_names").fill_null(0) - own_names).clip(0).add(unseen["domain"])
+            )
+        )
+        .when(pl.col("site_level") == SITE_DIFFER)
+        .then(-math.log2(u["domain_differ"]))
+        .otherwise(0.0)
+    )
+    form_u = (
+        pl.when(pl.col("form_level") == FORM_SAME)
+        .then(-math.log2(u["form_same"]))
+        .when(pl.col("form_level") == FORM_DIFFER)
+        .then(-math.log2(1 - u["form_same"]))
+        .otherwise(0.0)
+    )
+    return feats.with_columns(
+        others=others.cast(pl.Float64),
+        phone_others=phone_others.cast(pl.Int64),
+        w_prior=pl.lit(prior),
+        u_name=name_u,
+        u_city=city_u,
+        u_phone=phone_u,
+        u_addr=addr_u,
+        u_site=site_u,
+        u_form=form_u,
+        addr_said=addr_said,
+    )
+
+
+#: For each weighed field: its level column and the m-probability of each level that carries weight.
+FIELDS: dict[str, tuple[str, dict[int, str]]] = {
+    "name": (
+        "name_level",
+        {
+            NAME_EXACT: "name_exact",
+            NAME_TYPO: "name_typo",
+            NAME_SIMILAR: "name_similar",
+            NAME_SUPPORT: "name_support",
+            NAME_OTHER: "name_other",
+            NAME_DIFFER: "name_differ",
+        },
+    ),
+    "city": ("city_level", {CITY_SAME: "city_same", CITY_DIFFER: "city_differ"}),
+    "phone": (
+        "phone_level",
+        {PHONE_SHARE: "phone_share", PHONE_TAIL: "phone_tail", PHONE_DIFFER: "phone_differ"},
+    ),
+    "addr": ("addr_level", {ADDR_SAME: "address_same", ADDR_DIFFER: "address_differ"}),
+    "site": ("site_level", {SITE_SAME: "domain_same", SITE_DIFFER: "domain_differ"}),
+    "form": ("form_level", {FORM_SAME: "form_same", FORM_DIFFER: "form_differ"}),
+}
+#: Levels that are seen (the field is there on both sides) but carry no weight.
+_SEEN_WITHOUT_WEIGHT = {"phone": [PHONE_HUB], "addr": [ADDR_OTHER]}
+
+
+def _carries(field: str, level: int) -> pl.Expr:
+    """Whether a pair's level of ``field`` carries weight."""
+    column = FIELDS[field][0]
+    condition = pl.col(column) == level
+    if field == "addr" and level == ADDR_SAME:
+        condition = condition & pl.col("addr_said")
+    return condition
+
+
+def apply_m(weighed: pl.DataFrame, m: dict[str, float]) -> pl.DataFrame:
+    """Each field's weight ``w_<field>`` = log2(m) + its u-part, and the total ``weight``."""
+    columns = []
+    for field, (_, levels) in FIELDS.items():
+        w: pl.Expr = pl.lit(0.0)
+        for level, key in levels.items():
+            w = (
+                pl.when(_carries(field, level))
+                .then(pl.col(f"u_{field}") + math.log2(m[key]))
+                .otherwise(w)
+            )
+        columns.append(w.alias(f"w_{field}"))
+    return weighed.with_columns(columns).with_columns(
+        weight=pl.sum_horizontal("w_prior", *(f"w_{f}" for f in FIELDS))
+    )
+
+
+# --- decision -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the decision table: a pair meeting ``when`` is decided by this rule."""
+
+    name: str
+    accept: bool
+    identity: bool  # evidence enough to join clusters whose sites differ (INN, the same site)
+    guarded: bool  # rests on names and places only: checked against whole clusters
+    when: Callable[[int, DedupeRules], pl.Expr]
+
+
+def _name_supports(rules: DedupeRules) -> pl.Expr:
+    people_differ = pl.col("people") & (pl.col("sup").fill_null(0) < rules.sole_trader_name)
+    return (pl.col("sup").fill_null(0) >= rules.name_support) & ~people_differ
+
+
+def _names_differ(rules: DedupeRules) -> pl.Expr:
+    return pl.col("name_level") == NAME_DIFFER
+
+
+def _near() -> pl.Expr:
+    return pl.col("city_level") != CITY_DIFFER
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("inn", True, True, False, lambda t, r: pl.col("inn_same")),
+    Rule(
+        "people differ",
+        False,
+        False,
+        False,
+        # Two sole traders (Иванов Иван Иванович, Иванов Иван Ильич) are two people, even at one
+        # family phone, unless their names are the same or a typo apart.
+        lambda t, r: (
+            pl.col("people")
+            & (pl.max_horizontal(pl.col("name"), pl.col("sup").fill_null(0)) < r.sole_trader_name)
+        ),
+    ),
+    Rule("domain", True, True, False, lambda t, r: pl.col("site_level") == SITE_SAME),
+    Rule(
+        "phone + name",
+        True,
+        False,
+        False,
+        lambda t, r: (
+            (pl.col("phone_level") == PHONE_SHARE)
+            & _name_supports(r)
+            & (pl.col("site_level") != SITE_DIFFER)
+        ),
+    ),
+    Rule(
+        "phone + address",
+        True,
+        False,
+        False,
+        # Two different names at one number and address (two restaurants of one hotel) are two firms.
+        lambda t, r: (
+            (pl.col("phone_level") == PHONE_SHARE)
+            & (pl.col("addr_level") == ADDR_SAME)
+            & ~_names_differ(r)
+            & (pl.col("site_level") != SITE_DIFFER)
+        ),
+    ),
+    Rule(
+        "phone + address + registered name",
+        True,
+        False,
+        False,
+        # A registry's legal name or a sole trader's own name beside a shop sign: they may share no word.
+        lambda t, r: (
+            (pl.col("phone_level") == PHONE_SHARE)
+            & (pl.col("addr_level") == ADDR_SAME)
+            & pl.col("one_registered")
+            & (pl.col("site_level") != SITE_DIFFER)
+        ),
+    ),
+    Rule(
+        "phone",
+        True,
+        False,
+        False,
+        lambda t, r: (
+            (pl.col("phone_level") == PHONE_SHARE)
+            & (pl.col("name_level") == NAME_MISSING)
+            & _near()
+        ),
+    ),
+    Rule(
+        "phone digits + name",
+        True,
+        False,
+        False,
+        lambda t, r: (
+            (pl.col("phone_level") == PHONE_TAIL)
+            & _name_supports(r)
+            & _near()
+            & (pl.col("addr_level") != ADDR_DIFFER)
+        ),
+    ),
+    Rule(
+        "phone digits + address",
+        True,
+        False,
+        False,
+        lambda t, r: (
+            (pl.col("phone_level") == PHONE_TAIL)
+            & (pl.col("addr_level") == ADDR_SAME)
+            & _near()
+            & ~_names_differ(r)
+        ),
+    ),
+    Rule(
+        "weights",
+        True,
+        False,
+        True,
+        # Names and places: the pair's bits decide. A sole trader's name says who, not which shop.
+        lambda t, r: (
+            (pl.col("weight") >= r.weights.match)
+            & (pl.col("name_level").is_in([NAME_EXACT, NAME_TYPO, NAME_SIMILAR, NAME_SUPPORT]))
+            & ~(pl.col("sole_trader") & (pl.col("name_level") != NAME_EXACT))
+            & ~((pl.col("name_level") == NAME_SUPPORT) & (pl.col("addr_level") != ADDR_SAME))
+            & _near()
+        ),
+    ),
+)
+#: Rules that take their weight from the weights: pairs so joined go to review below ``review``.
+WEIGHED = frozenset({"weights"})
+
+
+def decide(weighed: pl.DataFrame, threshold: int, rules: DedupeRules) -> pl.DataFrame:
+    """The accepted pairs with their rule (first that applies), weight, and flags."""
+    rule: pl.Expr = pl.lit(None, dtype=pl.String)
+    for entry in reversed(RULES):
+        rule = pl.when(entry.when(threshold, rules)).then(pl.lit(entry.name)).otherwise(rule)
+    accepted = {e.name for e in RULES if e.accept}
+    decided = weighed.with_columns(rule=rule).filter(pl.col("rule").is_in(sorted(accepted)))
+    return decided.with_columns(
+        identity=pl.col("rule").is_in(sorted(e.name for e in RULES if e.identity)),
+        guarded=pl.col("rule").is_in(sorted(e.name for e in RULES if e.guarded)),
+        weak=(pl.col("weight") < rules.weights.review)
+        & ~pl.col("rule").is_in(["inn", "domain", "phone + name", "phone + address"]),
+    )
+
+
+# --- reasons ------------------------------------------------------------------------------------------
+
+
+def _bits(expr: pl.Expr) -> pl.Expr:
+    """A weight as text: ``+2.4`` or ``−1.7`` (a real minus sign)."""
+    rounded = expr.round(1)
+    return (
+        pl.when(rounded >= 0)
+        .then(pl.lit("+") + rounded.cast(pl.String))
+        .otherwise(pl.lit("−") + rounded.abs().cast(pl.String))
+    )
+
+
+def _city_name(prep: pl.DataFrame, a: pl.Series, b: pl.Series) -> pl.Series:
+    """The pair's city as a record writes it: the city cell of ``a`` or ``b`` that is the city
+    compared, else the compared (folded) name in capitals."""
+
+    def fold(cell: pl.Series) -> pl.Series:
+        return (
+            cell.str.to_lowercase()
+            .str.replace_all("ё", "е")
+            .str.replace_all(r"[^\w]+", " ")
+            .str.strip_chars()
+        )
+
+    folded = prep.get_column(CITY).gather(a)
+    cell_a, cell_b = prep.get_column(CITY_TEXT).gather(a), prep.get_column(CITY_TEXT).gather(b)
+    return pl.select(
+        pl.when(fold(cell_a) == folded)
+        .then(cell_a)
+        .when(fold(cell_b) == folded)
+        .then(cell_b)
+        .otherwise(folded.str.to_titlecase())
+    ).to_series()
+
+
+def reasons(decided: pl.DataFrame, prep: pl.DataFrame) -> pl.Series:
+    """``match_reason`` of each accepted pair: the rule, and the arithmetic of the weights."""
+    a = decided.get_column("a")
+    frame = decided.with_columns(
+        city_text=_city_name(prep, a, decided.get_column("b")),
+        domain_text=prep.get_column(DOMAIN_EV).gather(a),
+        name_text=prep.get_column(KEY).gather(a),
+    )
+    others = pl.col("others").round(0).cast(pl.Int64)
+    firms = (
+        pl.when(others == 0)
+        .then(pl.lit("no other firm"))
+        .when(others == 1)
+        .then(pl.lit("1 other firm"))
+        .otherwise(others.cast(pl.String) + pl.lit(" other firms"))
+    )
+    where = (
+        pl.when(pl.col("city_level") == CITY_SAME)
+        .then(pl.lit(" in ") + pl.col("city_text"))
+        .otherwise(pl.lit(""))
+    )
+    name_label = (
+        pl.when(pl.col("name_level") == NAME_EXACT)
+        .then(pl.format('name "{}"', "name_text"))
+        .when(pl.col("name_level") == NAME_SUPPORT)
+        .then(pl.format("name {}", pl.col("sup").cast(pl.String)))
+        .otherwise(pl.format("name {}", pl.col("name").cast(pl.String)))
+    )
+    # The prior and the city are part of the name's term: "no other firm in Самара" is the odds.
+    name_term = pl.format(
+        "{} ({}{}) {}",
+        name_label,
+        firms,
+        where,
+        _bits(pl.col("w_prior") + pl.col("w_name") + pl.col("w_city")),
+    )
+    terms = [name_term]
+    for column, label in (
+        (
+            "w_phone",
+            pl.when(pl.col("phone_level") == PHONE_DIFFER)
+            .then(pl.lit("phones differ"))
+            .otherwise(pl.lit("phone digits")),
+        ),
+        (
+            "w_addr",
+            pl.when(pl.col("addr_level") == ADDR_SAME)
+            .then(pl.lit("address"))
+            .otherwise(pl.lit("addresses differ")),
+        ),
+        ("w_site", pl.lit("sites differ")),
+        (
+            "w_form",
+            pl.when(pl.col("form_level") == FORM_SAME)
+            .then(pl.lit("legal form"))
+            .otherwise(pl.lit("legal forms differ")),
+        ),
+    ):
+        terms.append(
+            pl.when(pl.col(column).abs() >= 0.05).then(
+                pl.format("{} {}", label, _bits(pl.col(column)))
+            )
+        )
+    # The total shown is the sum of the terms shown, so that a reader's arithmetic agrees.
+    shown = pl.sum_horizontal(
+        (pl.col("w_prior") + pl.col("w_name") + pl.col("w_city")).round(1),
+        *(
+            pl.when(pl.col(c).abs() >= 0.05).then(pl.col(c).round(1)).otherwise(0.0)
+            for c in ("w_phone", "w_addr", "w_site", "w_form")
+        ),
+    ).round(1)
+    arithmetic = (
+        pl.concat_str([*terms], separator=", ", ignore_nulls=True)
+        + pl.lit(" = ")
+        + _bits(shown).str.strip_prefix("+")
+    )
+    sup = pl.col("sup").fill_null(0).cast(pl.String)
+    text = (
+        pl.when(pl.col("rule") == "inn")
+        .then(pl.lit("inn"))
+        .when(pl.col("rule") == "domain")
+        .then(pl.format("domain {}", "domain_text"))
+        .when(pl.col("rule") == "phone + name")
+        .then(pl.format("phone {} + name {}", "phone", sup))
+        .when(pl.col("rule") == "phone + address")
+        .then(pl.format("phone {} + address", "phone"))
+        .when(pl.col("rule") == "phone + address + registered name")
+        .then(pl.format("phone {} + address + registered name", "phone"))
+        .when(pl.col("rule") == "phone")
+        .then(pl.format("phone {}", "phone"))
+        .when(pl.col("rule") == "phone digits + name")
+        .then(pl.format("phone {} + name {}", "tail", sup))
+        .when(pl.col("rule") == "phone digits + address")
+        .then(pl.format("phone {} + address", "tail"))
+        .otherwise(arithmetic)
+    )
+    return frame.select(text.alias("reason")).to_series()
+
+
+# --- the whole comparison -----------------------------------------------------------------------------
+
+
+def weighed_pairs(
+    prep: pl.DataFrame,
+    pairs: pl.DataFrame,
+    threshold: int,
+    rules: DedupeRules,
+    freq: Frequencies,
+) -> Iterator[pl.DataFrame]:
+    """Every candidate pair that could be accepted, with its levels and weights, a chunk at a time."""
+    has_tails = (prep.get_column(TAILS).list.len() > 0).alias("tails")
+    sides = prep.select(
+        *(_id(c) for c in (KEY, CITY, INN, DOMAIN, DOMAIN_EV, ADDR, ADDR_NUM)),
+        has_tails,
+        SOLE,
+        PERSON,
+        FORM,
+        pl.col(KEY).str.len_chars().cast(pl.Int64).alias("len"),
+        pl.col(KEY).str.replace_all(r"[^0-9]", "").alias("digits"),
+    )
+    values = {
+        column: prep.select(pl.col(_id(column)).alias("id"), pl.col(column).alias("text"))
+        .drop_nulls()
+        .unique("id")
+        for column in (KEY, ADDR)
+    }
+    # Words sorted once per distinct value for all chunks, not once per chunk.
+    for column in (KEY, ADDR):
+        values[SORTED + column] = values[column].with_columns(
+            pl.col("text").str.split(" ").list.sort().list.join(" ")
+        )
+    m = dict(rules.weights.m)
+    for start in range(0, max(pairs.height, 1), CHUNK_PAIRS):
+        feats = features(pairs.slice(start, CHUNK_PAIRS), sides, values, threshold, rules)
+        yield apply_m(weigh(feats, freq, rules, prep), m)
+
+
+def compare_pairs(
+    prep: pl.DataFrame,
+    pairs: pl.DataFrame,
+    threshold: int,
+    rules: DedupeRules,
+    freq: Frequencies,
+) -> pl.DataFrame:
+    """Accepted pairs with ``a, b, weight, reason, weak, guarded, identity``; the rest are dropped."""
+    chunks = []
+    for weighed in weighed_pairs(prep, pairs, threshold, rules, freq):
+        decided = decide(weighed, threshold, rules)
+        chunks.append(
+            decided.select(
+                "a",
+                "b",
+                pl.col("weight").cast(pl.Float64),
+                reasons(decided, prep).alias("reason"),
+                "weak",
+                "guarded",
+                "identity",
+                (pl.col("phone_level") == PHONE_DIFFER).alias("phones_differ"),
+            )
+        )
+    return pl.concat(chunks)

@@ -841,6 +841,21 @@ class _Appearances:
         self.rng = rng
         self.entities = entities
         self.stats = stats
+        # numbers a bought base holds that no other record has: taken from outside every firm's own
+        self.used = {phone for entity in entities for phone in entity.phones}
+
+    def _number_of_its_own(self, entity: _Entity) -> str:
+        """An old office line, a manager's mobile or an 8-800 line: a number only the bought base
+        has for this firm."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.2:
+            while True:
+                national = f"800{rng.between(1000000, 9999999)}"
+                if national not in self.used:
+                    self.used.add(national)
+                    return national
+        return _new_phone(rng, _CITIES[entity.city], roll < 0.6, self.used)
 
     # -- names ---------------------------------------------------------------------------------
 
@@ -982,11 +997,15 @@ class _Appearances:
             return cells
         if source == _BOUGHT.name:
             cells = [_format_phone(p, pick(rng)) for p in phones[:2]]
-            if rng.random() < 0.15:
+            roll = rng.random()
+            if roll < 0.15:
                 other = self.entities[rng.below(len(self.entities))]
                 if other is not entity:
                     cells[0] = _format_phone(other.phones[0], pick(rng))
                     stats["records with a stale number (now another firm's)"] += 1
+            elif roll < 0.45:
+                cells = [_format_phone(self._number_of_its_own(entity), pick(rng))]
+                stats["records with a number no other record has"] += 1
             if len(cells) == 2 and rng.random() < 0.06:
                 cells[1] = _fragment(phones[1])
                 stats["records with a broken phone fragment"] += 1
