@@ -276,6 +276,14 @@ def dedupe_command(
             help="Table of lead_id pairs (lead_id_a, lead_id_b) a person marked as different companies.",
         ),
     ] = None,
+    previous: Annotated[
+        str | None,
+        typer.Option(
+            "--previous",
+            help="Last run's companies (or clusters) file: companies keep their cluster_id, "
+            "lead_ids are united, and the clusters file says what changed.",
+        ),
+    ] = None,
     region: Region = "RU",
     excel: Excel = False,
     config: ConfigFile = None,
@@ -286,7 +294,7 @@ def dedupe_command(
     from leadkit.io.write import OutputSet, write_table
 
     outputs = {"-o": output, "--clusters": clusters, "--review": review}
-    _check_paths([table, not_duplicates], outputs)
+    _check_paths([table, not_duplicates, previous], outputs)
     settings = _settings(config)
     leads = read_table(table, settings=settings)
     pairs = None
@@ -300,6 +308,7 @@ def dedupe_command(
         region=region,
         settings=settings,
         workers=_workers(),
+        previous=None if previous is None else read_plain(previous),
     )
     _warn(result.warnings)
     files = [

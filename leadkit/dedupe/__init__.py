@@ -131,8 +131,16 @@ def dedupe_leads(
     settings: Settings | None = None,
     statistics: DedupeStatistics | None = None,
     workers: int = 1,
+    previous: pl.DataFrame | None = None,
 ) -> DedupeResult:
     """Group the records of one company and merge each group into one row.
+
+    ``previous`` is last run's merged companies (``cluster_id``, ``lead_ids``) or clusters
+    (``lead_id``, ``cluster_id``): records that were one company stay one (unless an INN or a
+    person's mark now tells them apart), a company keeps its ``cluster_id`` while any of its records
+    is still there, its ``lead_ids`` are united with last run's, and ``cluster_change`` says for
+    each record whether it was ``kept`` in its company, ``joined`` an existing one, ``moved`` from
+    another, or is in a ``new`` one.
 
     ``threshold`` is the name similarity (0–100) fuzzy name matches need; ``not_duplicates`` (columns
     lead_id_a, lead_id_b) lists pairs a person marked as different companies: they never share a
@@ -155,6 +163,9 @@ def dedupe_leads(
     frequencies = match_frequencies(prep, pairs, rules)
     accepted = compare_pairs(prep, pairs, threshold, rules, frequencies)
     del pairs, frequencies  # millions of rows: free them before clustering
+    history = _history(previous, df, prep) if previous is not None else None
+    if history is not None:
+        accepted = pl.concat([accepted, _previous_pairs(history)], how="vertical_relaxed")
     evidence = Evidence(
         inn=prep.get_column(INN).to_list(),
         facts=prep.select(
@@ -174,7 +185,10 @@ def dedupe_leads(
             C.MATCH_REASON: pl.Series(found.reason, dtype=pl.String),
             "_dd_weak": pl.Series(found.weak, dtype=pl.Boolean),
         }
-    ).with_columns(
+    )
+    if history is not None:
+        by_rank = _keep_cluster_ids(by_rank, history)
+    by_rank = by_rank.with_columns(
         pl.len().over(C.CLUSTER_ID).cast(pl.String).alias(C.CLUSTER_SIZE),
         pl.col("_dd_weak").any().over(C.CLUSTER_ID).alias("_dd_review"),
     )
@@ -192,11 +206,171 @@ def dedupe_leads(
         .drop("_dd_weak", "_dd_review")
         .sort(C.CLUSTER_ID, C.LEAD_ID)
     )
-    merged = merge_clusters(clusters, settings.cities)
+    merged = merge_clusters(clusters.drop(CLUSTER_CHANGE, strict=False), settings.cities)
+    if history is not None or C.LEAD_IDS in df.columns:
+        merged = _unite_lead_ids(merged, clusters, df, history)
     counts = {
         "records": clusters.height,
         "companies": merged.height,
         "merged_records": clusters.height - merged.height,
         "review_records": review.height,
     }
+    if history is not None:
+        changes = clusters.get_column(CLUSTER_CHANGE).value_counts()
+        for change, count in zip(changes[CLUSTER_CHANGE], changes["count"], strict=True):
+            counts[f"records_{change}"] = int(count)
     return DedupeResult(merged, clusters, review, warnings, counts)
+
+
+#: The clusters file's column that says what happened to each record since the previous run.
+CLUSTER_CHANGE = "cluster_change"
+#: Internal: per record (by rank), the previous run's company it was in.
+PREVIOUS = "_dd_previous"
+
+
+def _ids_of(table: pl.DataFrame) -> pl.Expr:
+    """Every lead id a record stands for: its ``lead_ids`` (a merged row) or else its ``lead_id``."""
+    own_id = C.LEAD_ID if C.LEAD_ID in table.columns else C.CLUSTER_ID
+    own = pl.concat_list(pl.col(own_id).cast(pl.String))
+    if C.LEAD_IDS not in table.columns:
+        return own
+    listed = pl.col(C.LEAD_IDS).cast(pl.String).str.split(C.LIST_SEPARATOR)
+    return (
+        pl.when(pl.col(C.LEAD_IDS).is_not_null()).then(pl.concat_list(own, listed)).otherwise(own)
+    )
+
+
+def _history(previous: pl.DataFrame, df: pl.DataFrame, prep: pl.DataFrame) -> pl.DataFrame:
+    """Per rank: the previous company of the record (``PREVIOUS``; null for a record not seen
+    before), from last run's companies (``cluster_id``, ``lead_ids``) or clusters (``lead_id``,
+    ``cluster_id``)."""
+    if C.CLUSTER_ID not in previous.columns or not (
+        C.LEAD_IDS in previous.columns or C.LEAD_ID in previous.columns
+    ):
+        raise LeadkitError(
+            "the previous table needs cluster_id and lead_ids (companies) or lead_id (clusters)",
+            column=C.CLUSTER_ID,
+        )
+    members = (
+        previous.select(pl.col(C.CLUSTER_ID).cast(pl.String), _ids_of(previous).alias("_id"))
+        .explode("_id")
+        .drop_nulls()
+        .unique("_id", keep="first")
+    )
+    # Input rows in rank order, with the ids each stands for.
+    ranked = (
+        df.select(pl.col(C.LEAD_ID).cast(pl.String), _ids_of(df).alias("_ids"))
+        .join(prep.select(C.LEAD_ID, R), on=C.LEAD_ID, how="left")
+        .sort(R)
+    )
+    found = (
+        ranked.select(R, pl.col("_ids").alias("_id"))
+        .explode("_id")
+        .join(members.rename({"_id": "_id"}), on="_id", how="inner")
+        .group_by(R)
+        .agg(pl.col(C.CLUSTER_ID).min().alias(PREVIOUS))
+    )
+    return (
+        ranked.select(R)
+        .join(found, on=R, how="left", maintain_order="left")
+        .join(
+            previous.select(
+                pl.col(C.CLUSTER_ID).cast(pl.String).alias(PREVIOUS),
+                _ids_of(previous).alias("_previous_ids"),
+            ).unique(PREVIOUS, keep="first"),
+            on=PREVIOUS,
+            how="left",
+            maintain_order="left",
+        )
+    )
+
+
+def _previous_pairs(history: pl.DataFrame) -> pl.DataFrame:
+    """Records of one previous company, linked in a chain: they stay one company."""
+    chained = (
+        history.drop_nulls(PREVIOUS)
+        .sort(PREVIOUS, R)
+        .select(pl.col(R).alias("a"), pl.col(R).shift(-1).over(PREVIOUS).alias("b"))
+        .drop_nulls()
+    )
+    return chained.select(
+        pl.col("a").cast(pl.UInt32),
+        pl.col("b").cast(pl.UInt32),
+        pl.lit(50.0).alias("weight"),
+        pl.lit("previous company").alias("reason"),
+        pl.lit(False).alias("weak"),
+        pl.lit(False).alias("guarded"),
+        pl.lit(True).alias("identity"),
+        pl.lit(False).alias("phones_differ"),
+    )
+
+
+def _keep_cluster_ids(by_rank: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    """A cluster takes the id of the previous company most of its records were in (ties: the
+    smallest id); ``CLUSTER_CHANGE`` says what happened to each record."""
+    frame = by_rank.with_columns(history.get_column(PREVIOUS))
+    counted = frame.drop_nulls(PREVIOUS).group_by(C.CLUSTER_ID, PREVIOUS).len()
+    # Each cluster proposes the previous company most of its records were in; a previous id goes
+    # to one cluster only (the one with most of its records), so a company split by a person's
+    # mark keeps its id in one part and the other part gets an id of its own.
+    proposed = (
+        counted.sort([C.CLUSTER_ID, "len", PREVIOUS], descending=[False, True, False])
+        .group_by(C.CLUSTER_ID, maintain_order=True)
+        .first()
+    )
+    chosen = (
+        proposed.sort([PREVIOUS, "len", C.CLUSTER_ID], descending=[False, True, False])
+        .group_by(PREVIOUS, maintain_order=True)
+        .first()
+        .select(C.CLUSTER_ID, pl.col(PREVIOUS).alias("_dd_kept"))
+    )
+    frame = frame.join(chosen, on=C.CLUSTER_ID, how="left", maintain_order="left")
+    change = (
+        pl.when(pl.col(PREVIOUS).is_null() & pl.col("_dd_kept").is_null())
+        .then(pl.lit("new"))
+        .when(pl.col(PREVIOUS).is_null())
+        .then(pl.lit("joined"))
+        .when(pl.col(PREVIOUS) == pl.col("_dd_kept"))
+        .then(pl.lit("kept"))
+        .otherwise(pl.lit("moved"))
+    )
+    return frame.with_columns(
+        pl.coalesce("_dd_kept", C.CLUSTER_ID).alias(C.CLUSTER_ID), change.alias(CLUSTER_CHANGE)
+    ).drop(PREVIOUS, "_dd_kept")
+
+
+def _unite_lead_ids(
+    merged: pl.DataFrame,
+    clusters: pl.DataFrame,
+    df: pl.DataFrame,
+    history: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """A company's ``lead_ids``: its records' own ids, the ids of merged rows among them, and the
+    ids its previous run listed (records no longer in the input stay listed: nothing is lost)."""
+    ids = pl.DataFrame({C.CLUSTER_ID: clusters.get_column(C.CLUSTER_ID)}).with_columns(
+        df.select(_ids_of(df).alias("_ids")).to_series()
+    )
+    parts = [ids]
+    if history is not None:
+        earlier = (
+            history.drop_nulls(PREVIOUS)
+            .select(pl.col(PREVIOUS).alias(C.CLUSTER_ID), pl.col("_previous_ids").alias("_ids"))
+            .unique(C.CLUSTER_ID)
+        )
+        parts.append(earlier)
+    united = (
+        pl.concat(parts)
+        .explode("_ids")
+        .drop_nulls()
+        .group_by(C.CLUSTER_ID)
+        .agg(pl.col("_ids").unique(maintain_order=True).alias("_united"))
+    )
+    return (
+        merged.join(united, on=C.CLUSTER_ID, how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce(pl.col("_united").list.join(C.LIST_SEPARATOR), pl.col(C.LEAD_IDS)).alias(
+                C.LEAD_IDS
+            )
+        )
+        .drop("_united")
+    )
