@@ -290,6 +290,9 @@ def test_clean_city(city: str | None, cleaned: str | None) -> None:
         ("Москва", "Москва"),
         ("ул. Ленина, 5", None),
         ("Тверская, 1", None),
+        # Google writes the street type after the name, then house parts: the street is no city
+        ("Советская ул., 131, стр. 1, Самара, 443000", None),
+        ("Московское ш., 180, корп. 3, Москва", None),
         ("Московская обл., Одинцовский р-н, д. Жуковка, 5", None),
         ("ТЦ Мега, 2 этаж", None),
         (None, None),
@@ -346,3 +349,12 @@ def test_city_after_the_street_is_found_when_the_table_knows_it() -> None:
         ]
     )
     assert clean_city(cities, addresses).to_list() == ["Казань", "Казань", "Москва", None, "Казань"]
+    # Google's "Советская ул., 131, стр. 1, Казань": the city after the street and house parts
+    google = pl.Series(["Советская ул., 131, стр. 1, Казань, 420111"])
+    assert (
+        clean_city(
+            pl.Series(["Казань"]).append(pl.Series([None], dtype=pl.String)),
+            pl.Series([None], dtype=pl.String).append(google),
+        ).to_list()
+        == ["Казань"] * 2
+    )

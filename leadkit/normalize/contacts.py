@@ -337,7 +337,8 @@ def _city_from_address_one(address: str, words: _CityWords) -> str | None:
         tokens = [_fold(t) for t in part.split(" ")]
         if _fold(part) in words.countries or any(t in words.region_words for t in tokens):
             continue
-        if any(ch.isdigit() for ch in part) or tokens[0] in words.street_words:
+        # A street part ("Тверская ул", "ул. Ленина") or a house number: the city is not before it.
+        if any(ch.isdigit() for ch in part) or any(t in words.street_words for t in tokens):
             return None
         next_is_street = i + 1 < len(parts) and (
             _fold(parts[i + 1].split(" ")[0]) in words.street_words
