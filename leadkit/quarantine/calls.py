@@ -20,6 +20,8 @@ with no reason, counted, and listed. Numbers are normalized like any phone (work
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -163,10 +165,11 @@ def read_checker_output(
     numbers: list[str | None] = []
     statuses: list[str | None] = []
     rows: list[int] = []
-    for index, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    for index, record in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not any(cell.strip() for cell in record):
             continue
-        number, _, status = line.partition(",")
+        number = record[0]
+        status = ",".join(record[1:])
         if index == 1 and fold_status(number) in {"number", "phone", "номер"}:
             continue
         numbers.append(number.strip() or None)
