@@ -354,7 +354,7 @@ StoreFile = Annotated[
     typer.Option(
         "--store",
         metavar="FILE",
-        help="The quarantine store (CSV); created when missing. Default: quarantine.csv.",
+        help="The quarantine store (CSV); created when missing.",
     ),
 ]
 Today = Annotated[
@@ -373,7 +373,7 @@ RetryAfter = Annotated[
         metavar="SPAN",
         callback=_check_span,
         help="How long a number waits before it is dialled again: 6mo, 180d, 2w, 1y "
-        "(calendar months: 31 Aug + 6mo = 28 Feb). Default: 6mo.",
+        "(calendar months: 31 Aug + 6mo = 28 Feb).",
     ),
 ]
 Calls = Annotated[
@@ -468,7 +468,7 @@ def quarantine_command(
             write_table(
                 result.unknown, unknown, excel=excel, sheet="Unknown", outputs=session.outputs
             )
-        session.save(result.store, result.moves, changed=result.changed)
+        session.save(result.store, result.moves, changed=result.changed, create=True)
     if output is None or output == "-":
         write_table(result.active, output, excel=excel)
     _warn(result.warnings)
@@ -524,7 +524,7 @@ def recheck_command(
             min=1,
             max=100,
             help="After this many unanswered dials (the first one included) a number is "
-            "exhausted and never due again. Default: 4.",
+            "exhausted and never due again.",
         ),
     ] = 4,
     retry_after: RetryAfter = "6mo",

@@ -407,3 +407,11 @@ def test_a_recheck_killed_mid_commit_is_completed_by_the_next_run(work: Path) ->
     assert released.height == 6
     moves = (work / "quarantine.journal.jsonl").read_text(encoding="utf-8")
     assert moves.count('"move":"released"') == 6
+
+
+def test_recheck_of_a_store_that_does_not_exist_yet_creates_nothing(tmp_path: Path) -> None:
+    code, out, err = run("recheck", "--store", str(tmp_path / "quarantine.csv"))
+    assert code == 0, err
+    assert out.startswith("phone,lead_id,company,reason,")
+    assert "0 numbers due of 0" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quarantine.csv.lock"]

@@ -415,9 +415,12 @@ class StoreSession:
         self.store = store
         self.existed = self.path.exists()
 
-    def save(self, store: pl.DataFrame, moves: pl.DataFrame, *, changed: bool) -> None:
-        """Stage the new store (when it changed, or there is none yet) and the journal's new lines."""
-        if changed or not self.existed:
+    def save(
+        self, store: pl.DataFrame, moves: pl.DataFrame, *, changed: bool, create: bool = False
+    ) -> None:
+        """Stage the new store (when it changed, or, with ``create``, when there is none yet) and the
+        journal's new lines."""
+        if changed or (create and not self.existed):
             data = render_store(store)
             self.outputs.add(self.path, lambda handle: handle.write(data))
         stage_journal(self.outputs, self.path, moves)
