@@ -561,6 +561,10 @@ def recheck_command(
     checking = bool(calls) or checker is not None
     if status and (checking or output is not None):
         raise typer.BadParameter("--status only reports; give it without -o, --calls or --checker")
+    if unknown is not None and not checking:
+        raise typer.BadParameter(
+            "--unknown lists dial rows: give it with --calls or --checker", param_hint="--unknown"
+        )
     if checking and released is None:
         raise typer.BadParameter(
             "with --calls or --checker, --released FILE says where answered leads go back",

@@ -197,6 +197,7 @@ def test_raw_cp1251_export_with_russian_dial_results(tmp_path: Path) -> None:
     [
         (["recheck", "--checker", "true"], 2, "--released"),
         (["recheck", "--status", "-o", "x.csv"], 2, "--status only reports"),
+        (["recheck", "--unknown", "u.csv"], 2, "give it with --calls or --checker"),
         (["quarantine", "leads_clean.csv", "--today", "30.11.2026"], 2, "not a date"),
         (["quarantine", "leads_clean.csv", "--retry-after", "6m"], 2, "months are 'mo'"),
         (["recheck", "--max-attempts", "0"], 2, "max-attempts"),
