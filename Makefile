@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dedupe.py --n 100000 1000000
 	$(BIN)/python benchmarks/bench_clean.py --n 1000000
 	$(BIN)/python benchmarks/bench_phones.py --n 1000000
+	$(BIN)/python benchmarks/bench_quarantine.py --n 1000000 --calls 300000
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

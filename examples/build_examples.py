@@ -1,7 +1,12 @@
-"""Write the example exports in examples/exports/ (run once; the files are committed).
+"""Write the example exports in examples/exports/ and the dial results for their leads in
+examples/calls/ and examples/recheck/ (run once; the files are committed).
 
 Each file imitates a real source in its real shape: encodings, separators, title rows, notes sheets,
 phones in every form analysts meet. The same firms recur across files, as they do in real bases.
+The dial results call those firms' numbers, written the way each dialer writes them.
+
+    python examples/build_examples.py            # everything
+    python examples/build_examples.py calls      # only the dial results
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from pathlib import Path
 import xlsxwriter
 
 HERE = Path(__file__).resolve().parent / "exports"
+CALLS = Path(__file__).resolve().parent / "calls"
+RECHECK = Path(__file__).resolve().parent / "recheck"
 
 
 def two_gis_parser() -> None:
@@ -478,11 +485,108 @@ def _quote(cell: str, separator: str = ",") -> str:
     return cell
 
 
+def asterisk_master() -> None:
+    """The office autodialer's Asterisk Master.csv: no header, 18 columns (with uniqueid and userfield,
+    where the dialplan stores ${HANGUPCAUSE}); dst as the dialer dials (8 + ten digits)."""
+    calls = [
+        # dst, start, answered seconds, disposition, hangup cause
+        ("84951234567", "2026-11-25 10:02:11", 95, "ANSWERED", "16"),
+        ("89161234567", "2026-11-25 10:04:40", 0, "NO ANSWER", "19"),
+        ("84957771122", "2026-11-25 10:05:02", 0, "FAILED", "1"),
+        ("84957771100", "2026-11-25 10:06:15", 0, "BUSY", "17"),
+        ("84954445566", "2026-11-25 10:07:30", 0, "FAILED", "1"),
+        ("84959990011", "2026-11-25 10:09:01", 41, "ANSWERED", "16"),
+        ("84955861234", "2026-11-25 10:11:45", 120, "ANSWERED", "16"),
+        ("84957654321", "2026-11-25 10:14:20", 0, "FAILED", "22"),
+        ("84951234500", "2026-11-25 10:15:05", 0, "FAILED", ""),  # trunk fault: tells nothing
+        ("89031112233", "2026-11-25 10:16:40", 0, "NO ANSWER", "19"),
+        ("89031112233", "2026-11-26 15:30:12", 63, "ANSWERED", "16"),
+    ]
+    lines = []
+    for number, (dst, start, billsec, disposition, cause) in enumerate(calls, start=1):
+        unique = f"17640{number:05d}.{number}"
+        answer = start if billsec else ""
+        row = [
+            "",
+            "1000",
+            dst,
+            "autodialer",
+            '"Автообзвон" <1000>',
+            f"Local/{dst}@autodialer-{number:08x};1",
+            f"SIP/trunk-{number:08x}" if disposition != "FAILED" else "",
+            "Dial",
+            f"SIP/trunk/{dst},45",
+            start,
+            answer,
+            start,
+            str(billsec + 5),
+            str(billsec),
+            disposition,
+            "DOCUMENTATION",
+            unique,
+            cause,
+        ]
+        lines.append(",".join(f'"{_quote_all(c)}"' for c in row))
+    folder = CALLS / "asterisk"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Master.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def cloud_pbx_calls() -> None:
+    """A cloud PBX's call log (Russian export): UTF-8 with BOM, ';', numbers as the operator typed them."""
+    rows = [
+        ["Дата и время", "Номер клиента", "Результат", "Длительность", "Оператор"],
+        ["20.11.2026 11:15", "8 (495) 123-45-67", "Не отвечает", "0", "Ольга"],
+        ["26.11.2026 12:01", "8 (843) 231-00-01", "Отвечен", "154", "Ольга"],
+        ["26.11.2026 12:03", "8 (843) 231-00-02", "Номер не существует", "0", "Ольга"],
+        ["26.11.2026 12:05", "8 (843) 555-66-77", "Не тот абонент", "35", "Ольга"],
+        ["26.11.2026 12:09", "+7 (843) 200-30-40", "Занято", "0", "Ольга"],
+        ["26.11.2026 12:10", "8 917 123-45-67", "Не отвечает", "0", "Ольга"],
+        ["26.11.2026 12:14", "8 (701) 123-45-67", "Номер не обслуживается", "0", "Айгуль"],
+        ["26.11.2026 12:15", "+7 727 250 00 00", "Номер не существует", "0", "Айгуль"],
+        ["26.11.2026 12:20", "8 (343) 300-40-50", "Отвечен", "88", "Игорь"],
+        ["26.11.2026 12:22", "8 (812) 333-22-11", "Отвечен", "61", "Игорь"],
+        ["26.11.2026 12:25", "8 (812) 600-70-80", "Абонент временно заблокирован", "0", "Игорь"],
+    ]
+    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    CALLS.mkdir(exist_ok=True)
+    (CALLS / "pbx_calls_2026-11.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+
+
+def cloud_pbx_recheck() -> None:
+    """The PBX report of the re-dial campaign six months later, which examples/check_pbx_report.py
+    reads: some dead numbers came back to life, others did not."""
+    rows = [
+        ["Дата и время", "Номер клиента", "Результат", "Длительность", "Оператор"],
+        ["31.05.2027 10:01", "8 (495) 777-11-22", "Отвечен", "47", "Ольга"],
+        ["31.05.2027 10:03", "8 (495) 444-55-66", "Номер не существует", "0", "Ольга"],
+        ["31.05.2027 10:04", "8 (495) 765-43-21", "Не отвечает", "0", "Ольга"],
+        ["31.05.2027 10:06", "8 (843) 231-00-02", "Номер не существует", "0", "Ольга"],
+        ["31.05.2027 10:08", "8 (843) 555-66-77", "Отвечен", "95", "Ольга"],
+        ["31.05.2027 10:10", "8 (701) 123-45-67", "Отвечен", "30", "Айгуль"],
+    ]
+    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    RECHECK.mkdir(exist_ok=True)
+    (RECHECK / "pbx_report_2027-05.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+
+
+def _quote_all(cell: str) -> str:
+    return cell.replace('"', '""')
+
+
 if __name__ == "__main__":
-    HERE.mkdir(exist_ok=True)
-    two_gis_parser()
-    two_gis_desktop()
-    google_maps()
-    yandex_maps()
-    legal_directory()
-    bought_base()
+    import sys
+
+    what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if what in ("all", "exports"):
+        HERE.mkdir(exist_ok=True)
+        two_gis_parser()
+        two_gis_desktop()
+        google_maps()
+        yandex_maps()
+        legal_directory()
+        bought_base()
+    if what in ("all", "calls"):
+        asterisk_master()
+        cloud_pbx_calls()
+        cloud_pbx_recheck()

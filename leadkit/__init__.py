@@ -8,6 +8,10 @@ The library behind the ``leadkit`` command; each command is one function here::
     cleaned = leadkit.clean_leads(imported.leads, region="RU")
     deduped = leadkit.dedupe_leads(cleaned.leads)
     leadkit.write_table(deduped.merged, "companies.xlsx", sheet="Companies")
+    calls = leadkit.read_dial_results(["calls/"])
+    with leadkit.open_store("quarantine.csv") as session:     # locked; committed together
+        moved = leadkit.quarantine_leads(deduped.merged, calls, session.store)
+        session.save(moved.store, moved.moves, changed=moved.changed)
 
 Each step returns its tables with ``warnings`` (what it met on the way) and ``counts``. Reference data
 comes from ``load_settings()`` (the shipped files, changed by a settings file) and is passed as
@@ -25,16 +29,24 @@ __all__ = [
     "CleanResult",
     "ConfigError",
     "DedupeResult",
+    "DialResults",
     "ImportResult",
     "LeadkitError",
     "Notice",
+    "QuarantineResult",
+    "RecheckResult",
     "Settings",
     "clean_leads",
     "dedupe_leads",
     "import_leads",
     "load_maps",
     "load_settings",
+    "open_store",
+    "quarantine_leads",
+    "read_dial_results",
+    "read_store",
     "read_table",
+    "recheck_store",
     "write_table",
 ]
 
@@ -44,6 +56,14 @@ _WHERE = {
     "clean_leads": "leadkit.normalize",
     "DedupeResult": "leadkit.dedupe",
     "dedupe_leads": "leadkit.dedupe",
+    "QuarantineResult": "leadkit.quarantine",
+    "quarantine_leads": "leadkit.quarantine",
+    "RecheckResult": "leadkit.quarantine.recheck",
+    "recheck_store": "leadkit.quarantine.recheck",
+    "DialResults": "leadkit.quarantine.calls",
+    "read_dial_results": "leadkit.quarantine.calls",
+    "open_store": "leadkit.quarantine.store",
+    "read_store": "leadkit.quarantine.store",
     "ImportResult": "leadkit.io.importer",
     "import_leads": "leadkit.io.importer",
     "ConfigError": "leadkit.errors",
@@ -64,6 +84,10 @@ if TYPE_CHECKING:
     from leadkit.io.tables import read_table
     from leadkit.io.write import write_table
     from leadkit.normalize import CleanResult, clean_leads
+    from leadkit.quarantine import QuarantineResult, quarantine_leads
+    from leadkit.quarantine.calls import DialResults, read_dial_results
+    from leadkit.quarantine.recheck import RecheckResult, recheck_store
+    from leadkit.quarantine.store import open_store, read_store
     from leadkit.settings import Settings, load_settings
 
 

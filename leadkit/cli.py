@@ -94,7 +94,7 @@ def _command(func: F) -> F:
         except MemoryError:
             _say("out of memory; split the input or write .parquet")
             raise typer.Exit(1) from None
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
         except Exception as exc:
             if os.environ.get("LEADKIT_DEBUG"):
@@ -327,6 +327,330 @@ def dedupe_command(
     if output is None or output == "-":
         write_table(result.merged, output, excel=excel)
     _say(f"{result.counts['records']} records → {result.counts['companies']} companies")
+
+
+def _check_today(value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date such as 2026-11-30 (YYYY-MM-DD)"
+        ) from None
+    return value.strip()
+
+
+def _parse_today(value: str | None) -> Any:
+    import datetime as dt
+
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _check_span(value: str) -> str:
+    from leadkit.quarantine.schedule import parse_span
+
+    try:
+        return parse_span(value)
+    except LeadkitError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+StoreFile = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        metavar="FILE",
+        help="The quarantine store (CSV); created when missing.",
+    ),
+]
+Today = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        metavar="DATE",
+        callback=_check_today,
+        help="Use this date (YYYY-MM-DD) instead of the system date. Default: today.",
+    ),
+]
+RetryAfter = Annotated[
+    str,
+    typer.Option(
+        "--retry-after",
+        metavar="SPAN",
+        callback=_check_span,
+        help="How long a number waits before it is dialled again: 6mo, 180d, 2w, 1y "
+        "(calendar months: 31 Aug + 6mo = 28 Feb).",
+    ),
+]
+Calls = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--calls",
+        metavar="FILE",
+        help="Dial results: an Asterisk Master.csv, or a CSV/XLSX with a number and a status "
+        "column; a folder is searched recursively. Repeatable. Default: none.",
+    ),
+]
+Unknown = Annotated[
+    str | None,
+    typer.Option(
+        "--unknown",
+        metavar="FILE",
+        help="Also write the dial rows that decided nothing (unknown statuses, unreadable "
+        "numbers), with their file and row. Default: not written.",
+    ),
+]
+Wait = Annotated[
+    bool,
+    typer.Option(
+        "--wait",
+        help="Wait for another run's lock on the store instead of exiting with code 75. "
+        "Default: do not wait.",
+    ),
+]
+
+
+def _counted(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+@app.command("quarantine")
+@_command
+def quarantine_command(
+    table: InputTable,
+    calls: Calls = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The active leads: every lead with a reachable number, without its unreachable "
+            "ones. Format by extension; '-' or none: CSV on stdout.",
+        ),
+    ] = None,
+    store: StoreFile = "quarantine.csv",
+    today: Today = None,
+    retry_after: RetryAfter = "6mo",
+    unknown: Unknown = None,
+    region: Region = "RU",
+    excel: Excel = False,
+    config: ConfigFile = None,
+    wait: Wait = False,
+) -> None:
+    """Move unreachable numbers, and leads left with none, into the quarantine store.
+
+    Numbers that the dial results say are not in service or reach the wrong person wait in the
+    store until their retry date; numbers already in the store stay out of the active list, so a
+    dead number never comes back through a new export. Re-running with the same inputs changes
+    nothing.
+
+    Example: leadkit quarantine leads_clean.csv --calls calls/ -o active.csv --store quarantine.csv
+    """
+    from leadkit.io.tables import read_table
+    from leadkit.io.write import write_table
+    from leadkit.quarantine import quarantine_leads
+    from leadkit.quarantine.calls import read_dial_results
+    from leadkit.quarantine.store import open_store
+
+    day = _parse_today(today)
+    _check_paths([table, *(calls or [])], {"-o": output, "--store": store, "--unknown": unknown})
+    settings = _settings(config)
+    leads = read_table(table, settings=settings)
+    results = read_dial_results(calls or [], settings=settings, region=region)
+    with open_store(store, wait=wait) as session:
+        result = quarantine_leads(
+            leads,
+            results,
+            session.store,
+            today=day,
+            retry_after=retry_after,
+            settings=settings,
+            region=region,
+        )
+        if output is not None and output != "-":
+            _warn(write_table(result.active, output, excel=excel, outputs=session.outputs))
+        if unknown is not None:
+            write_table(
+                result.unknown, unknown, excel=excel, sheet="Unknown", outputs=session.outputs
+            )
+        session.save(result.store, result.moves, changed=result.changed, create=True)
+    if output is None or output == "-":
+        write_table(result.active, output, excel=excel)
+    _warn(result.warnings)
+    counts = result.counts
+    _say(
+        f"{_counted(counts['leads'], 'lead')} → {counts['active']} active, "
+        f"{counts['to_store']} moved to the store whole; "
+        f"{_counted(counts['quarantined'], 'number')} quarantined, "
+        f"{counts['kept_out']} kept out (already in the store); "
+        f"{store} holds {_counted(counts['store'], 'number')}"
+    )
+
+
+@app.command("recheck")
+@_command
+def recheck_command(
+    store: StoreFile = "quarantine.csv",
+    today: Today = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The entries due for re-dialling (with --calls: those still due). "
+            "'-' or none: CSV on stdout.",
+        ),
+    ] = None,
+    calls: Calls = None,
+    released: Annotated[
+        str | None,
+        typer.Option(
+            "--released",
+            metavar="FILE",
+            help="Where the leads whose numbers answered go back, whole (needed with --calls "
+            "or --checker; written only when something was released). '-': CSV on stdout.",
+        ),
+    ] = None,
+    checker: Annotated[
+        str | None,
+        typer.Option(
+            "--checker",
+            metavar="CMD",
+            help="A command that reads the due numbers on stdin (one a line) and prints "
+            "'number,status' lines, e.g. './check.sh'. Default: none.",
+        ),
+    ] = None,
+    max_attempts: Annotated[
+        int,
+        typer.Option(
+            "--max-attempts",
+            metavar="N",
+            min=1,
+            max=100,
+            help="After this many unanswered dials (the first one included) a number is "
+            "exhausted and never due again.",
+        ),
+    ] = 4,
+    retry_after: RetryAfter = "6mo",
+    unknown: Unknown = None,
+    status: Annotated[
+        bool,
+        typer.Option(
+            "--status",
+            help="Print what the store holds (by reason, due this month, exhausted) and change "
+            "nothing.",
+        ),
+    ] = False,
+    region: Region = "RU",
+    excel: Excel = False,
+    config: ConfigFile = None,
+    wait: Wait = False,
+) -> None:
+    """Re-check the quarantine store: list what is due, release what answers, reschedule the rest.
+
+    Without --calls or --checker it writes the entries whose retry date has come (for the dialer)
+    and changes nothing. With them, a due number that answered goes back to --released with its
+    whole lead; one that did not gets attempts + 1 and a new retry date, or is exhausted after
+    --max-attempts. Safe under cron: a second run at once exits 75 (or waits with --wait).
+
+    Example: leadkit recheck --store quarantine.csv --calls calls/ --released released.csv
+    """
+    from leadkit.io.write import write_table
+    from leadkit.quarantine import recheck_store, store_summary
+    from leadkit.quarantine.calls import DialResults, read_dial_results
+    from leadkit.quarantine.recheck import due_numbers, run_checker
+    from leadkit.quarantine.store import open_store
+
+    day = _parse_today(today)
+    checking = bool(calls) or checker is not None
+    if status and (checking or output is not None):
+        raise typer.BadParameter("--status only reports; give it without -o, --calls or --checker")
+    if unknown is not None and not checking:
+        raise typer.BadParameter(
+            "--unknown lists dial rows: give it with --calls or --checker", param_hint="--unknown"
+        )
+    if checking and released is None:
+        raise typer.BadParameter(
+            "with --calls or --checker, --released FILE says where answered leads go back",
+            param_hint="--released",
+        )
+    if released == "-" and (output is None or output == "-"):
+        raise typer.BadParameter(
+            "--released - and the due list cannot both go to stdout; give -o FILE",
+            param_hint="--released",
+        )
+    _check_paths(
+        calls or [],
+        {"-o": output, "--released": released, "--store": store, "--unknown": unknown},
+    )
+    settings = _settings(config)
+    results = read_dial_results(calls or [], settings=settings, region=region) if calls else None
+    with open_store(store, wait=wait) as session:
+        if status:
+            for line in store_summary(session.store, day).lines():
+                typer.echo(line)
+            return
+        if checker is not None:
+            numbers = due_numbers(session.store, day or _system_today())
+            answer = (
+                run_checker(checker, numbers, settings=settings, region=region)
+                if numbers
+                else DialResults.empty()
+            )
+            results = answer if results is None else results + answer
+        result = recheck_store(
+            session.store,
+            results,
+            today=day,
+            retry_after=retry_after,
+            max_attempts=max_attempts,
+            settings=settings,
+            region=region,
+        )
+        if output is not None and output != "-":
+            _warn(
+                write_table(result.due, output, excel=excel, sheet="Due", outputs=session.outputs)
+            )
+        if released is not None and released != "-" and result.released.height:
+            _warn(
+                write_table(
+                    result.released, released, excel=excel, sheet="Leads", outputs=session.outputs
+                )
+            )
+        if unknown is not None and checking:
+            write_table(
+                result.unknown, unknown, excel=excel, sheet="Unknown", outputs=session.outputs
+            )
+        session.save(result.store, result.moves, changed=result.changed)
+    if output is None or output == "-":
+        write_table(result.due, output, excel=excel)
+    if released == "-" and result.released.height:
+        write_table(result.released, released, excel=excel)
+    _warn(result.warnings)
+    counts = result.counts
+    if not checking:
+        _say(
+            f"{_counted(counts['due'], 'number')} due of {counts['store']} in {store}; "
+            "nothing changed"
+        )
+        return
+    _say(
+        f"{counts['due']} due: {counts['released']} released "
+        f"({_counted(counts['released_leads'], 'lead')}), {counts['rescheduled']} rescheduled, "
+        f"{counts['exhausted']} exhausted, {counts['not_checked']} without a result; "
+        f"{store} holds {_counted(counts['store'], 'number')}"
+    )
+
+
+def _system_today() -> Any:
+    import datetime as dt
+
+    return dt.date.today()
 
 
 def _version(value: bool) -> None:

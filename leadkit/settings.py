@@ -11,6 +11,8 @@ changes them without editing the package through a settings file (``--config`` o
       +domains: [corp-mail.ru]     # a key written "+key" adds to the shipped list (or mapping)
     legal_forms: my_forms.yaml     # a path (relative to this file): replaces the whole shipped file
     profiles: [my_crm.yaml]        # extra source profiles, tried before the built-in ones
+    dial_statuses:
+      +actions: {busy: quarantine} # which dial results quarantine a number
 
 Every value is checked when it is loaded; a wrong key or value is a :class:`ConfigError` naming the file
 and the key. Library functions take these objects as arguments (``settings=``) and fall back to
@@ -25,11 +27,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-from leadkit.config import ColumnRules, SourceProfile, fold_header
+from leadkit.config import ColumnRules, HeaderPattern, SourceProfile, fold_header
 from leadkit.errors import ConfigError
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "CompanyNames",
     "ContactRules",
     "DedupeRules",
+    "DialStatuses",
     "LegalForm",
     "MatchWeights",
     "PhoneRules",
@@ -163,6 +167,42 @@ class DedupeRules:
     weights: MatchWeights
 
 
+#: The reasons a dial result or leadkit can give a number, and what each may do.
+DIAL_REASONS: tuple[str, ...] = (
+    "answered",
+    "not_in_service",
+    "wrong_contact",
+    "busy",
+    "no_answer",
+    "rejected",
+    "unknown",
+    "invalid",
+)
+DIAL_ACTIONS: tuple[str, ...] = ("reachable", "quarantine", "retry")
+#: The fields of a dial file that header synonyms find.
+DIAL_FIELDS: tuple[str, ...] = ("number", "status", "date", "cause")
+
+
+@dataclass(frozen=True, eq=False)
+class DialStatuses:
+    """What dial results mean (``dial_statuses.yaml``): status → reason → action.
+
+    ``statuses`` and ``q850`` are keyed by the folded status (:func:`fold_status`) and the cause
+    number; ``actions`` gives each reason's action (``reachable``, ``quarantine``, ``retry``).
+    """
+
+    statuses: Mapping[str, str]
+    q850: Mapping[int, str]
+    actions: Mapping[str, str]
+    columns: Mapping[str, tuple[HeaderPattern, ...]]
+    """Header patterns of the dial-file fields ``number``, ``status``, ``date``, ``cause``."""
+
+    @property
+    def quarantine_reasons(self) -> frozenset[str]:
+        """The reasons that move a number into the quarantine store."""
+        return frozenset(r for r, a in self.actions.items() if a == "quarantine")
+
+
 @dataclass(frozen=True, eq=False)
 class Settings:
     """All of leadkit's reference data. ``origin`` says where each section came from."""
@@ -174,6 +214,7 @@ class Settings:
     contacts: ContactRules
     cities: CityNames
     dedupe: DedupeRules
+    dial: DialStatuses
     origin: Mapping[str, str]
 
 
@@ -369,6 +410,106 @@ def _parse_weights(doc: _Doc) -> MatchWeights:
     return weights
 
 
+def fold_status(text: str) -> str:
+    """A dial status for comparison: lower case, ё → е, ``_`` as a space, spaces collapsed, quotes
+    and a trailing ``.``, ``!`` or ``:`` removed."""
+    folded = " ".join(text.casefold().replace("ё", "е").replace("_", " ").split())
+    return folded.strip("\"'«»“”").rstrip(".!:").strip()
+
+
+def _parse_dial_statuses(doc: _Doc) -> DialStatuses:
+    status_reasons = [r for r in DIAL_REASONS if r != "invalid"]
+    actions_raw = doc.get("actions")
+    if not isinstance(actions_raw, Mapping):
+        raise ConfigError("'actions' must map reasons to actions", file=doc.file)
+    actions: dict[str, str] = {}
+    for reason, action in actions_raw.items():
+        if reason not in DIAL_REASONS:
+            raise ConfigError(
+                f"actions: unknown reason {reason!r} (known: {', '.join(DIAL_REASONS)})",
+                file=doc.file,
+            )
+        if action not in DIAL_ACTIONS:
+            raise ConfigError(
+                f"actions: {reason}: unknown action {action!r} (known: {', '.join(DIAL_ACTIONS)})",
+                file=doc.file,
+            )
+        if (reason == "answered") != (action == "reachable"):
+            raise ConfigError(
+                f"actions: {reason}: only 'answered' is 'reachable', and it is always",
+                file=doc.file,
+            )
+        actions[str(reason)] = str(action)
+    missing = [r for r in DIAL_REASONS if r not in actions]
+    if missing:
+        raise ConfigError(f"actions: no action for {', '.join(missing)}", file=doc.file)
+
+    statuses_raw = doc.get("statuses")
+    if not isinstance(statuses_raw, Mapping) or not statuses_raw:
+        raise ConfigError("'statuses' must map status texts to reasons", file=doc.file)
+    statuses: dict[str, str] = {}
+    for status, reason in statuses_raw.items():
+        folded = fold_status(str(status)) if isinstance(status, str | int) else ""
+        if not folded:
+            raise ConfigError(f"statuses: {status!r} is not a status text", file=doc.file)
+        if reason not in status_reasons:
+            raise ConfigError(
+                f"statuses: {status}: unknown reason {reason!r} "
+                f"(known: {', '.join(status_reasons)})",
+                file=doc.file,
+            )
+        statuses[folded] = str(reason)
+
+    q850_raw = doc.get("q850", {})
+    if not isinstance(q850_raw, Mapping):
+        raise ConfigError("'q850' must map cause numbers to reasons", file=doc.file)
+    q850: dict[int, str] = {}
+    for cause, reason in q850_raw.items():
+        if isinstance(cause, bool) or not (
+            isinstance(cause, int) or (isinstance(cause, str) and cause.strip().isdigit())
+        ):
+            raise ConfigError(f"q850: {cause!r} is not a cause number", file=doc.file)
+        number = int(cause)
+        if not 1 <= number <= 127:
+            raise ConfigError(f"q850: cause {number} is not from 1 to 127", file=doc.file)
+        if reason not in status_reasons:
+            raise ConfigError(
+                f"q850: {number}: unknown reason {reason!r} (known: {', '.join(status_reasons)})",
+                file=doc.file,
+            )
+        q850[number] = str(reason)
+
+    columns_raw = doc.get("columns")
+    if not isinstance(columns_raw, Mapping):
+        raise ConfigError("'columns' must map dial-file fields to header names", file=doc.file)
+    columns: dict[str, tuple[HeaderPattern, ...]] = {}
+    for name, names in columns_raw.items():
+        if name not in DIAL_FIELDS:
+            raise ConfigError(
+                f"columns: unknown field {name!r} (known: {', '.join(DIAL_FIELDS)})", file=doc.file
+            )
+        if not isinstance(names, list) or not all(
+            isinstance(n, str | int) and str(n).strip() for n in names
+        ):
+            raise ConfigError(f"columns: {name}: must be a list of header names", file=doc.file)
+        try:
+            columns[str(name)] = tuple(HeaderPattern.parse(str(n)) for n in names)
+        except re.error as exc:
+            raise ConfigError(
+                f"columns: {name}: bad regular expression: {exc}", file=doc.file
+            ) from exc
+    for name in ("number", "status"):
+        if not columns.get(name):
+            raise ConfigError(f"columns: no header names for '{name}'", file=doc.file)
+    doc.done()
+    return DialStatuses(
+        statuses=MappingProxyType(statuses),
+        q850=MappingProxyType(q850),
+        actions=MappingProxyType(actions),
+        columns=MappingProxyType(columns),
+    )
+
+
 def _parse_profile(data: Any, file: str) -> SourceProfile:
     doc = _Doc(data, file)
     name = doc.get("name")
@@ -394,6 +535,7 @@ FILES: Mapping[str, str] = {
     "non_company_sites": "non_company_sites.yaml",
     "city_names": "city_names.yaml",
     "dedupe_rules": "dedupe_rules.yaml",
+    "dial_statuses": "dial_statuses.yaml",
 }
 SETTINGS_KEYS = frozenset({*FILES, "profiles"})
 
@@ -531,6 +673,7 @@ def load_settings(
         ),
         cities=_parse_city_names(document("city_names")),
         dedupe=_parse_dedupe_rules(document("dedupe_rules")),
+        dial=_parse_dial_statuses(document("dial_statuses")),
         origin=origin,
     )
 

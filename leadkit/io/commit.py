@@ -40,6 +40,10 @@ def _crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+#: The seam for other modules' own crash points (the store's commit, for one).
+crash_point = _crash_point
+
+
 def real_target(target: str | Path) -> Path:
     """The file a write to ``target`` replaces: a symlink's destination, else the path itself."""
     path = Path(target)
