@@ -700,3 +700,22 @@ def test_sole_traders_at_one_family_phone_are_two_people_unless_a_typo_apart() -
     clusters = cluster_of(dedupe_leads(df))
     assert clusters["s1"] != clusters["s2"]
     assert clusters["s1"] == clusters["s3"]  # a typo in the patronymic: the same person
+
+
+def test_names_that_differ_in_a_number_are_two_places() -> None:
+    df = leads(
+        lead("n1", "Аптека № 5", "аптека 5", city="Тула", phones=["+74872111111"]),
+        lead("n2", "Аптека № 12", "аптека 12", city="Тула"),
+        lead("n3", "Аптека №5", "аптека 5", city="Тула"),
+    )
+    clusters = cluster_of(dedupe_leads(df))
+    assert clusters == {"n1": "n1", "n2": "n2", "n3": "n1"}
+
+
+def test_a_typo_in_a_short_name_is_another_name() -> None:
+    # "Вектор" and "Вектра" are one letter apart, and two different names.
+    df = leads(
+        lead("t1", "Вектор", "вектор", city="Тула", phones=["+74872111111"]),
+        lead("t2", "Вектра", "вектра", city="Тула", phones=["+74872222222"]),
+    )
+    assert cluster_of(dedupe_leads(df)) == {"t1": "t1", "t2": "t2"}
