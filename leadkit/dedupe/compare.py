@@ -75,6 +75,8 @@ CHUNK_PAIRS = 2_000_000
 SORTED = "sorted:"
 #: Random pairs in one city that the disagreement u-probabilities are measured on.
 U_SAMPLE = 20_000
+#: The seed of those random pairs: the same sample for the same table.
+U_SEED = 20261130
 #: Records a table needs before u is measured on it rather than taken from the rules file.
 MEASURE_MIN = 1_000
 #: Names shorter than this are not read as a typo of each other ("Вектор"/"Вектра" are two names).
@@ -196,7 +198,7 @@ def match_frequencies(prep: pl.DataFrame, pairs: pl.DataFrame, rules: DedupeRule
     )
 
 
-def estimate_u(prep: pl.DataFrame, rules: DedupeRules, seed: int = 20261130) -> dict[str, float]:
+def estimate_u(prep: pl.DataFrame, rules: DedupeRules, seed: int = U_SEED) -> dict[str, float]:
     """How often two records of different firms disagree, measured on random pairs of records in one
     city (names, addresses) or in the table (cities, legal forms); the rules file's fallback where
     the table is too small to tell (fewer than ``MEASURE_MIN`` records with a city)."""

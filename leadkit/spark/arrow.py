@@ -193,7 +193,9 @@ class Layout:
         return frame.select(exprs)
 
 
-def batches_of(frame: pl.DataFrame, layout: Layout, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+def batches_of(
+    frame: pl.DataFrame, layout: Layout, rows: int = BATCH_ROWS
+) -> Iterator[pa.RecordBatch]:
     """``frame`` in batches of at most ``rows`` rows, each cast to ``layout``."""
     if frame.is_empty():
         return

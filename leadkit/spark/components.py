@@ -52,9 +52,11 @@ def _large_star(edges: DataFrame) -> DataFrame:
     """Each node u links its larger neighbours to the smallest of u and its neighbours."""
     from pyspark.sql import functions as F
 
-    both = edges.select("u", "v").unionByName(edges.select(F.col("v").alias("u"), F.col("u").alias("v")))
-    smallest = both.groupBy("u").agg(F.min("v").alias("m")).select(
-        "u", F.least("u", "m").alias("m")
+    both = edges.select("u", "v").unionByName(
+        edges.select(F.col("v").alias("u"), F.col("u").alias("v"))
+    )
+    smallest = (
+        both.groupBy("u").agg(F.min("v").alias("m")).select("u", F.least("u", "m").alias("m"))
     )
     return (
         both.join(smallest, "u")

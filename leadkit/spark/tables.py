@@ -73,17 +73,13 @@ def _read_parquet(spark: SparkSession, path: str) -> tuple[DataFrame, Layout]:
         raise LeadkitError(
             "the Spark engine reads lead tables: run `leadkit import` first", file=path
         )
-    files = sorted(
-        r[0] for r in raw.select(F.col("_metadata.file_path")).distinct().collect()
-    )
+    files = sorted(r[0] for r in raw.select(F.col("_metadata.file_path")).distinct().collect())
     ordinal = F.array_position(F.array(*[F.lit(f) for f in files]), F.col("_metadata.file_path"))
     numbered = raw.withColumn(
         ROW, ordinal.cast("long") * F.lit(2**40) + F.col("_metadata.row_index")
     )
     source = Layout.of_spark(numbered.schema)
-    layout = Layout.of(to_lead_frame(source.without([ROW]).empty())).with_columns(
-        {ROW: pl.Int64()}
-    )
+    layout = Layout.of(to_lead_frame(source.without([ROW]).empty())).with_columns({ROW: pl.Int64()})
 
     def shape(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
