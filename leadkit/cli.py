@@ -7,6 +7,7 @@ Data goes to stdout, messages to stderr. Bad input or configuration exits 1 with
 from __future__ import annotations
 
 import contextlib
+import enum
 import functools
 import os
 import signal
@@ -69,6 +70,39 @@ InputTable = Annotated[
         help="A table written by leadkit (any output format), an export, or '-' for CSV on stdin."
     ),
 ]
+
+
+class Engine(enum.StrEnum):
+    """Where ``clean`` and ``dedupe`` run: Polars on this machine, or Apache Spark."""
+
+    polars = "polars"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="polars: this machine (default). spark: Apache Spark, same result; needs "
+        "pip install 'leadkit[spark]' and Java 17; reads and writes Parquet paths Spark "
+        "understands (local, hdfs://, s3a://).",
+    ),
+]
+SparkMaster = Annotated[
+    str,
+    typer.Option(
+        "--spark-master",
+        metavar="URL",
+        help="With --engine spark: the Spark master (local[*], local[2], spark://host:7077, yarn).",
+    ),
+]
+
+
+def _spark_checked() -> None:
+    """Fail with one line, before any work, when PySpark or Java is missing."""
+    from leadkit.spark.session import check_spark
+
+    check_spark()
 
 
 def _say(message: str) -> None:
@@ -225,12 +259,30 @@ def clean_command(
     region: Region = "RU",
     excel: Excel = False,
     config: ConfigFile = None,
+    engine: EngineOption = Engine.polars,
+    spark_master: SparkMaster = "local[*]",
 ) -> None:
     """Normalize phones (E.164), company names, INN/OGRN, e-mails, websites and cities."""
     from leadkit.io.tables import read_table
     from leadkit.io.write import write_table
     from leadkit.normalize import clean_leads
 
+    if engine is Engine.spark:
+        _spark_checked()
+        from leadkit.spark.run import local_paths, run_clean
+
+        _check_paths([table], local_paths({"-o": output}))
+        run = run_clean(
+            table,
+            output,
+            region=region,
+            excel=excel,
+            settings=_settings(config),
+            master=spark_master,
+        )
+        _warn(run.warnings)
+        _say(f"cleaned {run.counts['leads']} leads, {run.counts['with_phone']} with a valid phone")
+        return
     _check_paths([table], {"-o": output})
     settings = _settings(config)
     result = clean_leads(
@@ -287,6 +339,8 @@ def dedupe_command(
     region: Region = "RU",
     excel: Excel = False,
     config: ConfigFile = None,
+    engine: EngineOption = Engine.polars,
+    spark_master: SparkMaster = "local[*]",
 ) -> None:
     """Group the records of one company and write one merged row per company."""
     from leadkit.dedupe import DEFAULT_THRESHOLD, check_not_duplicates, dedupe_leads
@@ -294,13 +348,37 @@ def dedupe_command(
     from leadkit.io.write import OutputSet, write_table
 
     outputs = {"-o": output, "--clusters": clusters, "--review": review}
+    if engine is Engine.spark:
+        _spark_checked()
+        from leadkit.spark.run import local_paths
+
+        outputs = local_paths(outputs)
     _check_paths([table, not_duplicates, previous], outputs)
     settings = _settings(config)
-    leads = read_table(table, settings=settings)
     pairs = None
     if not_duplicates is not None:
         pairs = read_plain(not_duplicates)
         check_not_duplicates(pairs, not_duplicates)
+    if engine is Engine.spark:
+        from leadkit.spark.run import run_dedupe
+
+        run = run_dedupe(
+            table,
+            output=output,
+            clusters=clusters,
+            review=review,
+            not_duplicates=pairs,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            region=region,
+            excel=excel,
+            settings=settings,
+            master=spark_master,
+            previous=previous,
+        )
+        _warn(run.warnings)
+        _say(f"{run.counts['records']} records → {run.counts['companies']} companies")
+        return
+    leads = read_table(table, settings=settings)
     result = dedupe_leads(
         leads,
         DEFAULT_THRESHOLD if threshold is None else threshold,

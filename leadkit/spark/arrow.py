@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 BATCH_ROWS = 50_000
 
 
+def _inner(dtype: pl.List) -> pl.DataType:
+    inner = dtype.inner
+    return inner() if isinstance(inner, type) else inner
+
+
 def _arrow_type(dtype: pl.DataType) -> pa.DataType:
     """The Arrow type Spark is given for a Polars dtype."""
     if dtype == pl.String or dtype == pl.Null or dtype == pl.Categorical:
@@ -45,7 +50,7 @@ def _arrow_type(dtype: pl.DataType) -> pa.DataType:
     if isinstance(dtype, pl.Datetime):
         return pa.timestamp("us", tz="UTC")
     if isinstance(dtype, pl.List):
-        return pa.list_(_arrow_type(dtype.inner))
+        return pa.list_(_arrow_type(_inner(dtype)))
     raise TypeError(f"no Spark type for the Polars dtype {dtype}")
 
 
@@ -65,11 +70,11 @@ def _spark_type(dtype: pl.DataType) -> DataType:
         pa.date32(): T.DateType(),
     }
     if arrow in simple:
-        return simple[arrow]  # type: ignore[no-any-return]
+        return simple[arrow]
     if pa.types.is_timestamp(arrow):
         return T.TimestampType()
     assert isinstance(dtype, pl.List)
-    return T.ArrayType(_spark_type(dtype.inner), containsNull=True)
+    return T.ArrayType(_spark_type(_inner(dtype)), containsNull=True)
 
 
 def _polars_type(spark: DataType) -> pl.DataType:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
@@ -101,10 +101,28 @@ def to_polars(sdf: DataFrame, layout: Layout, order: list[str] | None = None) ->
 
 def write_parquet(sdf: DataFrame, path: str, order: list[str] | None = None) -> None:
     """Write ``sdf`` as a Parquet dataset (a folder of part files) at ``path``, in ``order``
-    (``ROW`` by default): part files in order, rows in order within each."""
+    (``ROW`` by default): part files in order, rows in order within each.
+
+    Spark writes beside the target first and the folder is renamed over it at the end, so a failed
+    run leaves the previous output as it was.
+    """
     order = order or [ROW]
     ordered = sdf.orderBy(*order).drop(ROW)
+    staging = path.rstrip("/") + ".leadkit-tmp"
+    spark = sdf.sparkSession
+    jvm: Any = getattr(spark.sparkContext, "_jvm")  # noqa: B009 (py4j's gateway is private)
+    hadoop = getattr(spark.sparkContext, "_jsc").hadoopConfiguration()  # noqa: B009
+    target = jvm.org.apache.hadoop.fs.Path(path)
+    staged = jvm.org.apache.hadoop.fs.Path(staging)
+    fs = target.getFileSystem(hadoop)
     try:
-        ordered.write.mode("overwrite").parquet(path)
+        ordered.write.mode("overwrite").parquet(staging)
+        if fs.exists(target):
+            fs.delete(target, True)
+        if not fs.rename(staged, target):
+            raise OSError(f"could not rename {staging} to {path}")
     except Exception as exc:
-        raise LeadkitError(f"cannot write Parquet: {str(exc).splitlines()[0]}", file=path) from None
+        if fs.exists(staged):
+            fs.delete(staged, True)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LeadkitError(f"cannot write Parquet: {message}", file=path) from None
