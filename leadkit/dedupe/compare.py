@@ -217,6 +217,9 @@ def u_estimates(
     ``MEASURE_MIN`` records with a city). An engine that holds the table elsewhere gathers these."""
     weights = rules.weights
     u = dict(weights.u)
+    # Sorted, so that the sums below do not depend on the order a group-by gave the counts in.
+    city_sizes = city_sizes.sort()
+    form_counts = form_counts.sort()
     total = int(city_sizes.sum())
     # Small tables say little about random pairs: the rules file's values stand in below these.
     if total >= MEASURE_MIN:

@@ -26,6 +26,7 @@ What runs where (``dedupe_leads`` is the one-machine original; each step names i
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -138,6 +139,24 @@ class SparkDedupeResult:
     warnings: list[Notice] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     largest_component: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per step (the benchmarks report where the time goes)."""
+    statistics: DedupeStatistics | None = None
+    """The table-wide facts used (hubs, cities), and the u-probabilities measured on the table."""
+    u: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    """Wall-clock seconds per step."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def mark(self, step: str) -> None:
+        now = time.perf_counter()
+        self.steps[step] = round(now - self.last, 2)
+        self.last = now
 
 
 def _checkpoint(frame: DataFrame) -> DataFrame:
@@ -881,6 +900,7 @@ def dedupe_spark(
         warnings.append(Notice("the input is not cleaned yet: cleaning it first"))
         cleaned = clean_spark(leads, layout, region, settings=settings, count=False)
         leads, layout = cleaned.leads, cleaned.layout
+    clock = _Clock()
     leads = _checkpoint(leads)
     _check_lead_ids(leads)
     records = leads.count()
@@ -901,9 +921,11 @@ def dedupe_spark(
         )
 
     rows = _checkpoint(_map(leads, layout, rows_layout, rows_of))
+    clock.mark("input and matching fields")
     # 2. table-wide facts
     if statistics is None:
         statistics = spark_dedupe_statistics(rows, rows_layout, settings)
+    clock.mark("statistics")
     # 3. ranks by lead_id, then the facts applied
     ranked = with_index(rows, [F.col(C.LEAD_ID)], R)
     ranked_layout = rows_layout.with_columns({R: pl.UInt32()})
@@ -919,12 +941,15 @@ def dedupe_spark(
     prep = _checkpoint(
         _map(ranked.select(*ranked_layout.names), ranked_layout, prep_layout, prepared)
     )
+    clock.mark("ranks")
     # 4. candidate pairs
     keys_layout = Layout.of(block_keys(prep_layout.empty()))
     keys = _checkpoint(_map(prep, prep_layout, keys_layout, block_keys))
     pairs = _checkpoint(_candidate_pairs(keys, threshold, settings, partitions))
+    clock.mark("candidate pairs")
     # 5. frequencies
     per_record, phone_names, tail_names, counts = _frequencies(prep, pairs, prep_layout, settings)
+    clock.mark("frequencies")
     # 6. comparison
     accepted = _checkpoint(
         _compare(
@@ -939,6 +964,7 @@ def dedupe_spark(
             settings,
         )
     )
+    clock.mark("comparison")
     # 7. clusters
     forbidden = _not_duplicate_ranks(spark, not_duplicates, prep, warnings)
     resolved, largest = _cluster(accepted, prep, prep_layout, forbidden)
@@ -957,6 +983,7 @@ def dedupe_spark(
         )
         .drop("_lk_seed")
     )
+    clock.mark("clusters")
     base_names = [c for c in layout.names if c not in C.DEDUPE_COLUMNS]
     carried_ids = C.LEAD_IDS in layout.names
     joined = leads.select(
@@ -990,6 +1017,7 @@ def dedupe_spark(
     merged = _checkpoint(merged)
     companies = merged.count()
     review_records = review.count()
+    clock.mark("merge")
     result_counts = {
         "records": records,
         "companies": companies,
@@ -1005,4 +1033,7 @@ def dedupe_spark(
         warnings,
         result_counts,
         largest,
+        clock.steps,
+        statistics,
+        counts.u,
     )

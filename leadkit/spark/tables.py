@@ -13,6 +13,7 @@ input order).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,14 @@ def is_spark_path(path: str) -> bool:
     if path in ("-", ""):
         return False
     return bool(_SCHEME.match(path)) or path.lower().rstrip("/").endswith(".parquet")
+
+
+def spark_uri(path: str) -> str:
+    """``path`` as Spark should see it: URLs as given, local paths absolute (the JVM's working
+    directory need not be this process's)."""
+    if _SCHEME.match(path):
+        return path
+    return Path(path).resolve().as_uri()
 
 
 def read_leads(
@@ -66,7 +75,7 @@ def _read_parquet(spark: SparkSession, path: str) -> tuple[DataFrame, Layout]:
     from leadkit.io.tables import to_lead_frame
 
     try:
-        raw = spark.read.parquet(path)
+        raw = spark.read.parquet(spark_uri(path))
     except Exception as exc:
         raise LeadkitError(f"cannot read Parquet: {str(exc).splitlines()[0]}", file=path) from None
     if C.LEAD_ID not in raw.columns:
@@ -108,11 +117,12 @@ def write_parquet(sdf: DataFrame, path: str, order: list[str] | None = None) -> 
     """
     order = order or [ROW]
     ordered = sdf.orderBy(*order).drop(ROW)
-    staging = path.rstrip("/") + ".leadkit-tmp"
+    uri = spark_uri(path)
+    staging = uri.rstrip("/") + ".leadkit-tmp"
     spark = sdf.sparkSession
     jvm: Any = getattr(spark.sparkContext, "_jvm")  # noqa: B009 (py4j's gateway is private)
     hadoop = getattr(spark.sparkContext, "_jsc").hadoopConfiguration()  # noqa: B009
-    target = jvm.org.apache.hadoop.fs.Path(path)
+    target = jvm.org.apache.hadoop.fs.Path(uri)
     staged = jvm.org.apache.hadoop.fs.Path(staging)
     fs = target.getFileSystem(hadoop)
     try:
@@ -120,7 +130,7 @@ def write_parquet(sdf: DataFrame, path: str, order: list[str] | None = None) -> 
         if fs.exists(target):
             fs.delete(target, True)
         if not fs.rename(staged, target):
-            raise OSError(f"could not rename {staging} to {path}")
+            raise OSError(f"could not rename {staging} to {uri}")
     except Exception as exc:
         if fs.exists(staged):
             fs.delete(staged, True)
