@@ -34,13 +34,10 @@ def connected_components(edges: DataFrame, a: str = "a", b: str = "b") -> DataFr
         .select(F.greatest("u", "v").alias("u"), F.least("u", "v").alias("v"))
         .distinct()
     )
-    previous = None
     for _ in range(MAX_ROUNDS):
-        current = _checkpoint(_small_star(_large_star(current)))
-        summary = current.agg(F.count(F.lit(1)), F.sum("u"), F.sum("v")).first()
-        if summary is not None and previous == tuple(summary) and _is_stars(current):
+        if _is_stars(current):
             break
-        previous = tuple(summary) if summary is not None else None
+        current = _checkpoint(_small_star(_large_star(current)))
     else:  # pragma: no cover
         raise RuntimeError("connected components did not converge")
     roots = current.select(F.col("v").alias("node"), F.col("v").alias("component")).distinct()
@@ -80,11 +77,10 @@ def _small_star(edges: DataFrame) -> DataFrame:
 
 
 def _is_stars(edges: DataFrame) -> bool:
-    """Every node has one edge, to a node that has none (edges u > v): stars around their roots."""
+    """Every node has one edge, to a node that has none (edges u > v): each component is a star
+    around its smallest node, and the algorithm is done. One job."""
     from pyspark.sql import functions as F
 
-    several = edges.groupBy("u").count().where(F.col("count") > 1).limit(1).count()
-    if several:
-        return False
-    chained = edges.join(edges.select(F.col("u").alias("v")), "v").limit(1).count()
-    return chained == 0
+    several = edges.groupBy("u").count().where(F.col("count") > 1).select("u")
+    chained = edges.select("v").distinct().join(edges.select(F.col("u").alias("v")), "v")
+    return several.unionByName(chained.select(F.col("v").alias("u"))).limit(1).count() == 0

@@ -144,6 +144,8 @@ class SparkDedupeResult:
     statistics: DedupeStatistics | None = None
     """The table-wide facts used (hubs, cities), and the u-probabilities measured on the table."""
     u: dict[str, float] = field(default_factory=dict)
+    pairs: dict[str, int] = field(default_factory=dict)
+    """Candidate and accepted pairs (the benchmarks' measure of the work)."""
 
 
 class _Clock:
@@ -946,6 +948,7 @@ def dedupe_spark(
     keys_layout = Layout.of(block_keys(prep_layout.empty()))
     keys = _checkpoint(_map(prep, prep_layout, keys_layout, block_keys))
     pairs = _checkpoint(_candidate_pairs(keys, threshold, settings, partitions))
+    candidates = pairs.count()
     clock.mark("candidate pairs")
     # 5. frequencies
     per_record, phone_names, tail_names, counts = _frequencies(prep, pairs, prep_layout, settings)
@@ -964,6 +967,7 @@ def dedupe_spark(
             settings,
         )
     )
+    accepted_count = accepted.count()
     clock.mark("comparison")
     # 7. clusters
     forbidden = _not_duplicate_ranks(spark, not_duplicates, prep, warnings)
@@ -1036,4 +1040,5 @@ def dedupe_spark(
         clock.steps,
         statistics,
         counts.u,
+        {"candidate": candidates, "accepted": accepted_count},
     )

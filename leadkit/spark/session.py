@@ -102,7 +102,10 @@ def spark_session(
         "spark.pyspark.driver.python": sys.executable,
         "spark.local.dir": os.path.join(scratch, "local"),
         "spark.sql.warehouse.dir": os.path.join(scratch, "warehouse"),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={os.path.join(scratch, 'derby')}",
+        "spark.driver.extraJavaOptions": (
+            f"-Dderby.system.home={os.path.join(scratch, 'derby')} "
+            f"-Dlog4j2.configurationFile={_log_config(scratch)}"
+        ),
         "spark.sql.execution.arrow.maxRecordsPerBatch": "50000",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.ui.enabled": "true" if ui else "false",
@@ -135,6 +138,24 @@ def spark_session(
     spark.sparkContext.setLogLevel(os.environ.get("LEADKIT_SPARK_LOG", "ERROR"))
     spark.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
     return spark
+
+
+def _log_config(scratch: str) -> str:
+    """A log4j2 file that lets only errors through (``LEADKIT_SPARK_LOG`` sets the level), so
+    that stderr keeps leadkit's one-line messages rather than Spark's start-up chatter."""
+    level = os.environ.get("LEADKIT_SPARK_LOG", "ERROR").lower()
+    path = os.path.join(scratch, "log4j2.properties")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(
+            f"rootLogger.level = {level}\n"
+            "rootLogger.appenderRef.stderr.ref = console\n"
+            "appender.console.type = Console\n"
+            "appender.console.name = console\n"
+            "appender.console.target = SYSTEM_ERR\n"
+            "appender.console.layout.type = PatternLayout\n"
+            "appender.console.layout.pattern = spark: %p %c{1}: %m%n%ex\n"
+        )
+    return path
 
 
 def _first_line(exc: BaseException) -> str:
