@@ -20,7 +20,9 @@ MAX_ROUNDS = 200
 
 
 def _checkpoint(frame: DataFrame) -> DataFrame:
-    return frame.localCheckpoint(eager=True)
+    from leadkit.spark.session import checkpoint
+
+    return checkpoint(frame)
 
 
 def connected_components(edges: DataFrame, a: str = "a", b: str = "b") -> DataFrame:

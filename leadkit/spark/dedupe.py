@@ -162,8 +162,9 @@ class _Clock:
 
 
 def _checkpoint(frame: DataFrame) -> DataFrame:
-    """Materialize ``frame`` once (Python steps are not recomputed) and cut its lineage."""
-    return frame.localCheckpoint(eager=True)
+    from leadkit.spark.session import checkpoint
+
+    return checkpoint(frame)
 
 
 def with_index(frame: DataFrame, order: list[Column], name: str) -> DataFrame:

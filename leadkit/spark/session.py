@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from leadkit.errors import LeadkitError
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 #: The default ``--spark-master``: every core of this machine.
 DEFAULT_MASTER = "local[*]"
@@ -136,8 +136,21 @@ def spark_session(
     except Exception as exc:
         raise LeadkitError(f"could not start Spark on {master}: {_first_line(exc)}") from None
     spark.sparkContext.setLogLevel(os.environ.get("LEADKIT_SPARK_LOG", "ERROR"))
-    spark.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
+    spark.sparkContext.setCheckpointDir(
+        os.environ.get("LEADKIT_SPARK_CHECKPOINT_DIR") or os.path.join(scratch, "checkpoints")
+    )
     return spark
+
+
+def checkpoint(frame: DataFrame) -> DataFrame:
+    """Materialize ``frame`` once (leadkit's Python steps are never recomputed) and cut its lineage.
+
+    Local checkpoints (the executors' storage) by default; with ``LEADKIT_SPARK_CHECKPOINT_DIR`` (a
+    folder every node reaches: ``hdfs://…``) reliable ones, which survive a lost executor.
+    """
+    if os.environ.get("LEADKIT_SPARK_CHECKPOINT_DIR"):
+        return frame.checkpoint(eager=True)
+    return frame.localCheckpoint(eager=True)
 
 
 def _log_config(scratch: str) -> str:
