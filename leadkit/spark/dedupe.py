@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -196,7 +196,12 @@ def with_index(frame: DataFrame, order: list[Column], name: str) -> DataFrame:
 
 
 def _map(
-    frame: DataFrame, source: Layout, target: Layout, func: object, *, whole: bool = False
+    frame: DataFrame,
+    source: Layout,
+    target: Layout,
+    func: Callable[[pl.DataFrame], pl.DataFrame],
+    *,
+    whole: bool = False,
 ) -> DataFrame:
     """``mapInArrow`` with leadkit's Polars ``func`` (frame → frame) per batch, or (``whole``) on
     all batches of a partition at once."""
@@ -205,10 +210,10 @@ def _map(
         if whole:
             frame_ = source.to_polars(batches)
             if frame_.height:
-                yield target.to_arrow(func(frame_))  # type: ignore[operator]
+                yield target.to_arrow(func(frame_))
             return
         for batch in batches:
-            yield target.to_arrow(func(source.to_polars(batch)))  # type: ignore[operator]
+            yield target.to_arrow(func(source.to_polars(batch)))
 
     return frame.mapInArrow(run, target.spark)
 
@@ -561,7 +566,9 @@ def _compare(
     from pyspark.sql import functions as F
 
     rules = settings.dedupe
-    sides = prep.select(R, *SIDE).join(per_record, R)
+    # Each record's side once (its counts come from several aggregates), then the narrow pairs
+    # take their numbers' counts before they take the two wide sides.
+    sides = _checkpoint(prep.select(R, *SIDE).join(per_record, R))
 
     def side(prefix: str, end: str) -> DataFrame:
         return sides.select(
@@ -569,10 +576,10 @@ def _compare(
         )
 
     joined = (
-        pairs.join(side("a__", "a"), "a")
-        .join(side("b__", "b"), "b")
-        .join(phone_names, "phone", "left")
+        pairs.join(phone_names, "phone", "left")
         .join(tail_names, "tail", "left")
+        .join(side("a__", "a"), "a")
+        .join(side("b__", "b"), "b")
     )
     side_layout = Layout(
         {
