@@ -224,3 +224,23 @@ def test_cli_spark_engine_refuses_previous_in_one_line(spark, tmp_path: Path) ->
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0
     assert "--previous is not available with --engine spark" in result.stderr
+
+
+def test_a_parquet_dataset_of_several_parts_is_read_in_its_row_order(
+    spark, example_leads, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from leadkit.spark.tables import read_leads, to_polars, write_parquet
+
+    folder = tmp_path / "leads.parquet"
+    folder.mkdir()
+    # Parts of different sizes: Spark packs its input splits by size, leadkit reads them by name.
+    for number, (start, length) in enumerate([(0, 4), (4, 20), (24, 6)]):
+        example_leads.slice(start, length).write_parquet(folder / f"part-{number:05d}.parquet")
+    back, layout = read_leads(spark, str(folder))
+    assert to_polars(back, layout).equals(example_leads)
+    # Written back by Spark (staged beside the target, then renamed), and read again the same.
+    target = tmp_path / "again.parquet"
+    write_parquet(back, str(target))
+    assert not list(tmp_path.glob("*.leadkit-tmp"))
+    again, layout = read_leads(spark, str(target))
+    assert to_polars(again, layout).equals(example_leads)
