@@ -9,7 +9,7 @@ comma := ,
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)-$(subst $(comma),-,$(EXTRAS))
 OUT := out
 
-.PHONY: demo test lint bench golden clean
+.PHONY: demo test lint bench bench-spark golden clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py --n 1000000
 	$(BIN)/python benchmarks/bench_phones.py --n 1000000
 	$(BIN)/python benchmarks/bench_quarantine.py --n 1000000 --calls 300000
+
+# The Spark engine beside Polars (local[2]), then on a standalone cluster started here (see RESULTS.md).
+bench-spark: $(STAMP)
+	$(BIN)/python benchmarks/bench_spark.py --n 100000 1000000 3000000 --polars-max 1000000
+	$(BIN)/python benchmarks/bench_spark.py --cluster --n 100000
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

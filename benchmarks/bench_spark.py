@@ -193,7 +193,16 @@ def run(sizes: list[int], master: str, polars_max: int, seed: int, executor_memo
         del spark_clean
         started = time.perf_counter()
         frame, layout = read_leads(spark, str(clean_file))
-        deduped = dedupe_spark(frame, layout)
+        marks: list[tuple[str, dict[str, int]]] = [("start", _stage_totals(app_id))]
+
+        def mark(step: str, marks: list[tuple[str, dict[str, int]]] = marks) -> None:
+            marks.append((step, _stage_totals(app_id)))
+
+        deduped = dedupe_spark(frame, layout, on_step=mark)
+        row["spark_dedupe_shuffle_write_mb_per_step"] = {
+            step: round((totals["shuffle_write"] - marks[i][1]["shuffle_write"]) / 2**20, 1)
+            for i, (step, totals) in enumerate(marks[1:])
+        }
         write_parquet(deduped.merged, str(folder / "merged.parquet"))
         write_parquet(deduped.clusters, str(folder / "clusters.parquet"))
         row["spark_dedupe_s"] = round(time.perf_counter() - started, 1)

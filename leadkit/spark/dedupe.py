@@ -149,16 +149,19 @@ class SparkDedupeResult:
 
 
 class _Clock:
-    """Wall-clock seconds per step."""
+    """Wall-clock seconds per step; ``on_step`` is told each step's name as it ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_step: Callable[[str], None] | None = None) -> None:
         self.steps: dict[str, float] = {}
         self.last = time.perf_counter()
+        self.on_step = on_step
 
     def mark(self, step: str) -> None:
         now = time.perf_counter()
         self.steps[step] = round(now - self.last, 2)
         self.last = now
+        if self.on_step is not None:
+            self.on_step(step)
 
 
 def _checkpoint(frame: DataFrame) -> DataFrame:
@@ -894,9 +897,11 @@ def dedupe_spark(
     region: str = "RU",
     settings: Settings | None = None,
     statistics: DedupeStatistics | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> SparkDedupeResult:
     """``dedupe_leads`` of a Spark lead table (with ``ROW``): the same clusters, reasons and merged
-    rows. A table that is not cleaned yet is cleaned first (on Spark)."""
+    rows. A table that is not cleaned yet is cleaned first (on Spark). ``on_step`` is called with
+    each step's name as it ends (the benchmarks measure the shuffles per step)."""
     from pyspark.sql import functions as F
 
     from leadkit.spark.clean import clean_spark
@@ -910,7 +915,7 @@ def dedupe_spark(
         warnings.append(Notice("the input is not cleaned yet: cleaning it first"))
         cleaned = clean_spark(leads, layout, region, settings=settings, count=False)
         leads, layout = cleaned.leads, cleaned.layout
-    clock = _Clock()
+    clock = _Clock(on_step)
     leads = _checkpoint(leads)
     _check_lead_ids(leads)
     records = leads.count()
