@@ -56,3 +56,20 @@ def test_missing_pyspark_is_one_line_exit_1(monkeypatch: pytest.MonkeyPatch) -> 
     assert result.stderr.strip() == (
         "leadkit: --engine spark needs PySpark: pip install 'leadkit[spark]'"
     )
+
+
+def test_an_old_java_is_one_line_exit_1(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    pytest.importorskip(
+        "pyspark", reason="this checks the Java message, which comes after PySpark's"
+    )
+    java = tmp_path / "jdk8" / "bin" / "java"
+    java.parent.mkdir(parents=True)
+    java.write_text("#!/bin/sh\necho 'java version \"1.8.0_292\"' >&2\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "jdk8"))
+    result = runner.invoke(app, ["dedupe", str(EXAMPLES / "exports"), "--engine", "spark"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"leadkit: --engine spark needs Java 17 or newer, {java} is Java 8: install a JDK 17 "
+        "and set JAVA_HOME to it"
+    )

@@ -37,11 +37,36 @@ def check_spark() -> None:
             __import__(module)
         except ImportError:
             raise LeadkitError(f"--engine spark needs {package}: {INSTALL_HINT}") from None
-    if java_binary() is None:
+    java = java_binary()
+    if java is None:
         raise LeadkitError(
             "--engine spark needs Java 17: install a JDK (e.g. apt-get install openjdk-17-jre-headless) "
             "or set JAVA_HOME"
         )
+    version = java_version(java)
+    if version is not None and version < 17:
+        raise LeadkitError(
+            f"--engine spark needs Java 17 or newer, {java} is Java {version}: install a JDK 17 "
+            "and set JAVA_HOME to it"
+        )
+
+
+def java_version(java: str) -> int | None:
+    """The major version of ``java`` (8, 11, 17, 21 …), or None when it does not say."""
+    import re
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', done.stderr + done.stdout)
+    if not found:
+        return None
+    major = int(found.group(1))
+    return int(found.group(2) or 0) if major == 1 else major
 
 
 def java_binary() -> str | None:
