@@ -65,8 +65,9 @@ def clean_spark(
 ) -> SparkCleanResult:
     """``clean_leads`` of a Spark lead table (with ``ROW``): the same rows, in the same order.
 
-    ``statistics`` are computed over the whole table when not given; ``count`` runs a job for the
-    counts ``clean`` reports (leads, with a valid phone, …).
+    ``statistics`` are computed over the whole table when not given; ``count`` cleans the table
+    at once (a checkpoint) for the counts ``clean`` reports (leads, with a valid phone, …); without
+    it the result is a lazy frame, cleaned when it is used.
     """
     settings = resolve(settings)
     spark = leads.sparkSession
@@ -90,6 +91,11 @@ def clean_spark(
     counts: dict[str, int] = {}
     if count:
         from pyspark.sql import functions as F
+
+        from leadkit.spark.session import checkpoint
+
+        # Cleaned once: the counts and the writer read the same checkpointed rows.
+        result = checkpoint(result)
 
         row = result.agg(
             F.count(F.lit(1)).alias("leads"),

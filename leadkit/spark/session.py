@@ -183,15 +183,20 @@ def _log_config(scratch: str) -> str:
     that stderr keeps leadkit's one-line messages rather than Spark's start-up chatter."""
     level = os.environ.get("LEADKIT_SPARK_LOG", "ERROR").lower()
     path = os.path.join(scratch, "log4j2.properties")
+    # PySpark runs as a shell, and Spark announces (on stderr) any root level other than WARN: the
+    # root stays at WARN and the console's threshold filter keeps out what is below ``level``.
+    root = level if level in ("all", "trace", "debug", "info") else "warn"
     with open(path, "w", encoding="utf-8") as out:
         out.write(
-            f"rootLogger.level = {level}\n"
+            f"rootLogger.level = {root}\n"
             "rootLogger.appenderRef.stderr.ref = console\n"
             "appender.console.type = Console\n"
             "appender.console.name = console\n"
             "appender.console.target = SYSTEM_ERR\n"
             "appender.console.layout.type = PatternLayout\n"
             "appender.console.layout.pattern = spark: %p %c{1}: %m%n%ex\n"
+            "appender.console.filter.threshold.type = ThresholdFilter\n"
+            f"appender.console.filter.threshold.level = {level}\n"
         )
     return path
 
