@@ -1,0 +1,9 @@
+"""``leadkit classify``: sales exports read into sales rows (:mod:`leadkit.classify.sales`), and clients
+classed A–E by profit and potential within each channel (:mod:`leadkit.classify.abcde`)."""
+
+from __future__ import annotations
+
+from leadkit.classify.abcde import ClassifyResult, Period, classify_clients
+from leadkit.classify.sales import SalesResult, read_sales
+
+__all__ = ["ClassifyResult", "Period", "SalesResult", "classify_clients", "read_sales"]
