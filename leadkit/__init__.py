@@ -8,6 +8,9 @@ The library behind the ``leadkit`` command; each command is one function here::
     cleaned = leadkit.clean_leads(imported.leads, region="RU")
     deduped = leadkit.dedupe_leads(cleaned.leads)
     leadkit.write_table(deduped.merged, "companies.xlsx", sheet="Companies")
+    clients = leadkit.read_table("clients.csv")          # with channel and potential
+    sales = leadkit.read_sales(["sales/"])
+    classes = leadkit.classify_clients(clients, sales.sales, period=(date(2026, 1, 1), None))
 
 Each step returns its tables with ``warnings`` (what it met on the way) and ``counts``. Reference data
 comes from ``load_settings()`` (the shipped files, changed by a settings file) and is passed as
@@ -22,24 +25,34 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "ClassifyResult",
     "CleanResult",
     "ConfigError",
     "DedupeResult",
     "ImportResult",
     "LeadkitError",
     "Notice",
+    "Period",
+    "SalesResult",
     "Settings",
+    "classify_clients",
     "clean_leads",
     "dedupe_leads",
     "import_leads",
     "load_maps",
     "load_settings",
+    "read_sales",
     "read_table",
     "write_table",
 ]
 
 # Imported when first used, so that ``leadkit --help`` does not wait for Polars.
 _WHERE = {
+    "ClassifyResult": "leadkit.classify",
+    "Period": "leadkit.classify",
+    "classify_clients": "leadkit.classify",
+    "SalesResult": "leadkit.classify",
+    "read_sales": "leadkit.classify",
     "CleanResult": "leadkit.normalize",
     "clean_leads": "leadkit.normalize",
     "DedupeResult": "leadkit.dedupe",
@@ -57,6 +70,7 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
+    from leadkit.classify import ClassifyResult, Period, SalesResult, classify_clients, read_sales
     from leadkit.config import load_maps
     from leadkit.dedupe import DedupeResult, dedupe_leads
     from leadkit.errors import ConfigError, LeadkitError, Notice

@@ -442,7 +442,7 @@ def classify_command(
     Example: leadkit classify companies.csv --sales sales/ --from 2026-01-01 --to 2026-12-31
     -o abcde.xlsx --summary summary.csv
     """
-    from leadkit.classify import classify_clients, read_sales
+    from leadkit.classify import SHARE_FORMATS, classify_clients, read_sales
     from leadkit.config import CLASSIFY_MAP_ALIASES, load_maps
     from leadkit.io.tables import read_plain, read_table
     from leadkit.io.write import OutputSet, write_table
@@ -477,7 +477,16 @@ def classify_command(
     if files:
         with OutputSet(anchor=files[0][1]) as written:
             for frame, path, sheet in files:
-                _warn(write_table(frame, path, excel=excel, sheet=sheet, outputs=written))
+                _warn(
+                    write_table(
+                        frame,
+                        path,
+                        excel=excel,
+                        sheet=sheet,
+                        outputs=written,
+                        formats=SHARE_FORMATS,
+                    )
+                )
     if output is None or output == "-":
         write_table(result.clients, output, excel=excel)
     counts = result.counts

@@ -3,7 +3,14 @@ classed A–E by profit and potential within each channel (:mod:`leadkit.classif
 
 from __future__ import annotations
 
-from leadkit.classify.abcde import ClassifyResult, Period, classify_clients
+from leadkit.classify.abcde import SHARE_FORMATS, ClassifyResult, Period, classify_clients
 from leadkit.classify.sales import SalesResult, read_sales
 
-__all__ = ["ClassifyResult", "Period", "SalesResult", "classify_clients", "read_sales"]
+__all__ = [
+    "SHARE_FORMATS",
+    "ClassifyResult",
+    "Period",
+    "SalesResult",
+    "classify_clients",
+    "read_sales",
+]

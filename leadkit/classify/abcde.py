@@ -33,12 +33,22 @@ import polars as pl
 from leadkit import columns as C
 from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import assign_columns
-from leadkit.normalize.amounts import amount, bad_amount
+from leadkit.normalize.amounts import read_amounts
 from leadkit.normalize.companies import company_key
 from leadkit.settings import AbcdeRules, CompanyNames, Settings, resolve
 
-__all__ = ["SUMMARY_COLUMNS", "UNMATCHED_REASON", "ClassifyResult", "Period", "classify_clients"]
+__all__ = [
+    "SHARE_FORMATS",
+    "SUMMARY_COLUMNS",
+    "UNMATCHED_REASON",
+    "ClassifyResult",
+    "Period",
+    "classify_clients",
+]
 
+#: XLSX number formats of the share columns (the money columns are Float64: numbers with a
+#: thousands format by their dtype).
+SHARE_FORMATS = {C.PROFIT_SHARE: "percent", C.PROFIT_CUM_SHARE: "percent"}
 #: The columns of the summary table.
 SUMMARY_COLUMNS = ("channel", "abcde", "clients", "revenue", "profit", "profit_share", "potential")
 #: The column of the unmatched sales rows that says why a row joined no client.
@@ -233,12 +243,8 @@ def _prepare_clients(
 
 def _potential(clients: pl.DataFrame, settings: Settings, name: str) -> pl.Series:
     """``potential`` in kopecks (empty is 0); a cell that is not a number stops the run."""
-    text = pl.col(C.POTENTIAL).cast(pl.String)
-    cells = clients.select(
-        amount(text, settings.sales).alias("value"),
-        bad_amount(text, settings.sales).fill_null(False).alias("bad"),
-        text.alias("raw"),
-    )
+    raw = clients.get_column(C.POTENTIAL).cast(pl.String)
+    cells = read_amounts(raw, settings.sales).with_columns(raw.alias("raw"))
     bad = cells.with_row_index("_i").filter(pl.col("bad"))
     if bad.height:
         raise LeadkitError(

@@ -42,7 +42,7 @@ from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import HEADER_SEARCH_ROWS, TableKind, assign_columns, find_header
 from leadkit.io.inputs import WORKBOOK_SUFFIXES, InputFile, find_inputs
 from leadkit.io.sheets import cell_text, read_sheet_values, sheet_names
-from leadkit.normalize.amounts import amount, bad_amount, bad_date, date, document_date
+from leadkit.normalize.amounts import document_dates, read_amounts, read_dates
 from leadkit.settings import SalesRules, Settings, resolve
 
 __all__ = ["SALES", "SALES_COLUMNS", "SalesResult", "empty_sales", "read_sales"]
@@ -258,16 +258,18 @@ def _workbook_grids(
 
 
 def _words(words: Sequence[str]) -> str:
-    """A regex alternative of ``words`` (spaces match any spacing), longest first."""
+    """A regex alternative of folded ``words`` (spaces match any spacing, е matches ё), longest first."""
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+    return "|".join(
+        r"\s+".join(re.escape(part).replace("е", "[её]") for part in w.split()) for w in ordered
+    )
 
 
 def _starts_with(expr: pl.Expr, words: Sequence[str]) -> pl.Expr:
+    """True where the text starts with one of the folded ``words``, in any case."""
     if not words:
         return pl.lit(False)
-    folded = expr.str.to_lowercase().str.replace_all("ё", "е", literal=True)
-    return folded.str.contains(rf"^\s*(?:{_words(words)})(?:\W|$)").fill_null(False)
+    return expr.str.contains(rf"(?i)^\s*(?:{_words(words)})(?:\W|$)").fill_null(False)
 
 
 def _folded(expr: pl.Expr) -> pl.Expr:
@@ -307,40 +309,34 @@ def _sales_rows(
             "no revenue column, which 'measure: revenue' ranks by: name one in a --map",
             file=grid.where,
         )
-    columns = set(grid.rows.columns)
-
-    def value(name: str) -> pl.Expr:
-        if name not in fields:
-            return pl.lit(None, dtype=pl.Float64)
-        i = fields[name]
-        parsed = amount(pl.col(f"c{i}"), rules)
-        return pl.coalesce(pl.col(f"n{i}"), parsed) if f"n{i}" in columns else parsed
-
-    def bad(name: str) -> pl.Expr:
-        if name not in fields:
-            return pl.lit(False)
-        i = fields[name]
-        wrong = bad_amount(pl.col(f"c{i}"), rules)
-        return wrong & pl.col(f"n{i}").is_null() if f"n{i}" in columns else wrong
-
-    def repeated_header(name: str) -> pl.Expr:
-        if name not in fields:
-            return pl.lit(False)
-        i = fields[name]
-        return (_folded(pl.col(f"c{i}")) == fold_header(grid.headers[i])).fill_null(False)
-
+    rows = grid.rows
+    height = rows.height
+    parsed: list[pl.Series] = []
+    for name in _AMOUNTS:
+        if name in fields:
+            i = fields[name]
+            read = read_amounts(rows.get_column(f"c{i}"), rules)
+            value, bad = read.get_column("value"), read.get_column("bad")
+            if f"n{i}" in rows.columns:  # a workbook's own number comes first
+                typed = rows.get_column(f"n{i}")
+                value, bad = typed.fill_null(value), bad & typed.is_null()
+        else:
+            value = pl.Series([None] * height, dtype=pl.Float64)
+            bad = pl.Series([False] * height, dtype=pl.Boolean)
+        parsed += [value.alias(name), bad.alias(f"_bad_{name}")]
     date_position = fields.get(C.DATE)
     if date_position is None:
-        sale_date = pl.lit(None, dtype=pl.Date)
-        date_is_bad = pl.lit(False)
+        day = pl.Series([None] * height, dtype=pl.Date)
+        day_bad = pl.Series([False] * height, dtype=pl.Boolean)
     else:
-        sale_date = date(pl.col(f"c{date_position}"), rules)
-        date_is_bad = bad_date(pl.col(f"c{date_position}"), rules)
-        if f"d{date_position}" in columns:
-            sale_date = pl.coalesce(pl.col(f"d{date_position}"), sale_date)
-            date_is_bad = date_is_bad & pl.col(f"d{date_position}").is_null()
+        read = read_dates(rows.get_column(f"c{date_position}"), rules)
+        day, day_bad = read.get_column("value"), read.get_column("bad")
+        if f"d{date_position}" in rows.columns:
+            typed = rows.get_column(f"d{date_position}")
+            day, day_bad = typed.fill_null(day), day_bad & typed.is_null()
+    parsed += [day.alias(C.DATE), day_bad.alias("_bad_date")]
 
-    cells = grid.rows.select(
+    cells = rows.select(
         pl.col("_row"),
         _text(0).alias("_first"),
         _text(fields.get(C.CLIENT)).alias(C.CLIENT),
@@ -348,11 +344,9 @@ def _sales_rows(
         _text(fields.get(C.CLIENT_ID)).alias(C.CLIENT_ID),
         _text(fields.get(C.DOCUMENT)).alias(C.DOCUMENT),
         _text(date_position).alias("_date_text"),
-        sale_date.alias(C.DATE),
-        date_is_bad.fill_null(False).alias("_bad_date"),
-        *[value(name).alias(name) for name in _AMOUNTS],
-        *[bad(name).fill_null(False).alias(f"_bad_{name}") for name in _AMOUNTS],
-        pl.any_horizontal([repeated_header(name) for name in _AMOUNTS]).alias("_repeated"),
+    ).with_columns(parsed)
+    cells = cells.with_columns(
+        pl.col("_row").is_in(_repeated_headers(cells, grid).implode()).alias("_repeated")
     )
     total = pl.any_horizontal(
         [
@@ -366,9 +360,10 @@ def _sales_rows(
     cells = cells.filter(~pl.col("_total") & ~pl.col("_repeated"))
     _refuse_unreadable(cells, grid)
 
-    # A client cell that holds a 1C document ("… от 15.01.2026") is the document, not a client.
-    in_client = pl.col(C.CLIENT).str.contains(_DOCUMENT).fill_null(False)
+    # A client cell that holds a 1C document ("… от 15.01.2026") is the document, not a client; a
+    # contract's name may hold a date too ("Договор № 5 от 01.01.2025"), and stays a subgroup.
     subgroup = _starts_with(pl.col(C.CLIENT), rules.subgroup_words)
+    in_client = pl.col(C.CLIENT).str.contains(_DOCUMENT).fill_null(False) & ~subgroup
     cells = cells.with_columns(
         pl.when(in_client)
         .then(pl.coalesce(C.DOCUMENT, C.CLIENT))
@@ -376,7 +371,14 @@ def _sales_rows(
         .alias(C.DOCUMENT),
         pl.when(in_client | subgroup).then(None).otherwise(pl.col(C.CLIENT)).alias(C.CLIENT),
         subgroup.alias("_subgroup"),
-    ).with_columns(pl.coalesce(C.DATE, document_date(pl.col(C.DOCUMENT))).alias(C.DATE))
+    )
+    undated_documents = (
+        cells.get_column(C.DATE).is_null() & cells.get_column(C.DOCUMENT).is_not_null()
+    )
+    if undated_documents.any():  # the date of a document without one in the date column
+        cells = cells.with_columns(
+            pl.coalesce(pl.col(C.DATE), document_dates(cells.get_column(C.DOCUMENT))).alias(C.DATE)
+        )
 
     identity = pl.any_horizontal(pl.col(C.CLIENT, C.INN, C.CLIENT_ID).is_not_null())
     has_number = pl.any_horizontal(pl.col(*_AMOUNTS).is_not_null())
@@ -427,6 +429,29 @@ def _sales_rows(
         cost.alias(C.COST),
         profit.alias(C.PROFIT),
     ).cast(_SCHEMA)
+
+
+def _repeated_headers(cells: pl.DataFrame, grid: _Grid) -> pl.Series:
+    """The rows whose amount cells hold their own headers (a report printed in pages repeats them).
+    Only rows with an amount that is not a number can be such rows."""
+    flags = [f"_bad_{name}" for name in _AMOUNTS]
+    suspects = cells.filter(pl.any_horizontal(pl.col(flags))).get_column("_row")
+    if suspects.is_empty():
+        return pl.Series("_row", [], dtype=pl.Int64)
+    amounts = [name for name in _AMOUNTS if name in grid.fields]
+    return (
+        grid.rows.filter(pl.col("_row").is_in(suspects.implode()))
+        .filter(
+            pl.any_horizontal(
+                [
+                    _folded(pl.col(f"c{grid.fields[name]}"))
+                    == fold_header(grid.headers[grid.fields[name]])
+                    for name in amounts
+                ]
+            ).fill_null(False)
+        )
+        .get_column("_row")
+    )
 
 
 def _refuse_unreadable(cells: pl.DataFrame, grid: _Grid) -> None:
