@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_dedupe.py --n 100000 1000000
 	$(BIN)/python benchmarks/bench_clean.py --n 1000000
 	$(BIN)/python benchmarks/bench_phones.py --n 1000000
+	$(BIN)/python benchmarks/bench_classify.py --clients 200000 --rows 5000000
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -448,6 +448,8 @@ def classify_command(
     from leadkit.io.write import OutputSet, write_table
     from leadkit.settings import default_settings, load_settings
 
+    if clients == "-" and "-" in sales:
+        raise LeadkitError("only one of CLIENTS and --sales can be '-' (standard input)")
     outputs = {"-o": output, "--summary": summary, "--unmatched": unmatched}
     _check_paths([clients, *sales, previous], outputs)
     settings = default_settings() if config is None else load_settings(config, section="abcde")

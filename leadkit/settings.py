@@ -11,6 +11,8 @@ changes them without editing the package through a settings file (``--config`` o
       +domains: [corp-mail.ru]     # a key written "+key" adds to the shipped list (or mapping)
     legal_forms: my_forms.yaml     # a path (relative to this file): replaces the whole shipped file
     profiles: [my_crm.yaml]        # extra source profiles, tried before the built-in ones
+    abcde:                         # the ABCDE rules of classify
+      key_accounts: {key: 0.15}
 
 Every value is checked when it is loaded; a wrong key or value is a :class:`ConfigError` naming the file
 and the key. Library functions take these objects as arguments (``settings=``) and fall back to
@@ -609,7 +611,12 @@ def load_settings(
             doc = {}
         if not isinstance(doc, Mapping):
             raise ConfigError("a settings file maps reference names to changes", file=str(path))
-        if section is not None and doc and not {str(k) for k in doc} & SETTINGS_KEYS:
+        keys = {str(k).removeprefix("+") for k in doc}
+        if (
+            section is not None
+            and not keys & SETTINGS_KEYS
+            and keys & set(_shipped(FILES[section]))
+        ):
             changes[section] = (doc, Path(path).parent, str(path))
             doc = {}
         for key, value in doc.items():

@@ -139,7 +139,8 @@ def read_sales(
     date, the document, and revenue, cost and profit (revenue − cost where there is a cost column,
     else the profit/margin column).
 
-    ``maps`` are ``--map`` entries; a map's ``company`` feeds ``client``. Raises
+    ``maps`` are ``--map`` entries (``load_maps(paths, aliases=CLASSIFY_MAP_ALIASES)`` reads maps that
+    name sales fields); a map's ``company`` feeds ``client``. Raises
     :class:`~leadkit.errors.LeadkitError` for a file with no sales header, an amount or date that
     cannot be read, or (with ``measure: profit``) a file with neither cost nor profit.
     """
