@@ -119,6 +119,28 @@ def test_a_1c_report_with_documents_in_the_client_column_and_contract_rows(tmp_p
     assert result.warnings == []
 
 
+def test_clients_whose_names_begin_like_totals_or_contracts_stay_clients(tmp_path: Path) -> None:
+    lines = [
+        "Контрагент;Дата;Выручка;Прибыль",
+        "Всего понемногу;;100,00;10,00",
+        ";01.02.2026;100,00;10,00",
+        "Итог-Сервис;;200,00;20,00",
+        "Договор № 7 от 01.01.2026;;200,00;20,00",
+        ";02.02.2026;200,00;20,00",
+        "Договор-Сервис;;300,00;30,00",
+        ";03.02.2026;300,00;30,00",
+        "Итого:;;600,00;60,00",
+        "ИТОГО ЗА ПЕРИОД;;600,00;60,00",
+    ]
+    result = read_sales([str(write_1c(tmp_path / "r.csv", lines))])
+    assert result.sales.select(C.CLIENT, C.PROFIT).rows() == [
+        ("Всего понемногу", 10.0),
+        ("Итог-Сервис", 20.0),
+        ("Договор-Сервис", 30.0),
+    ]
+    assert result.counts["total_rows"] == 2
+
+
 def test_a_subtotal_that_is_not_the_sum_of_its_rows_is_reported(tmp_path: Path) -> None:
     lines = [
         "Контрагент;Дата;Выручка;Валовая прибыль",

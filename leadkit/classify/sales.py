@@ -266,11 +266,19 @@ def _words(words: Sequence[str]) -> str:
     )
 
 
-def _starts_with(expr: pl.Expr, words: Sequence[str]) -> pl.Expr:
-    """True where the text starts with one of the folded ``words``, in any case."""
+#: What may follow a total word: nothing, punctuation, or "по …"/"за …" ("Итого по ООО Ромашка"), so
+#: that a client called «Всего понемногу» or «Итог-Сервис» is not taken for a total.
+_AFTER_TOTAL = r"(?:\s*[:.(]|\s+(?:по|за|for|by|of)\b|\s*$)"
+#: What may follow a contract or order word: a space, a number sign or nothing ("Договор № 5",
+#: "Основной договор"), not a hyphen («Договор-Сервис» is a client).
+_AFTER_SUBGROUP = r"(?:\s|№|$)"
+
+
+def _starts_with(expr: pl.Expr, words: Sequence[str], after: str) -> pl.Expr:
+    """True where the text starts with one of the folded ``words`` (in any case), then ``after``."""
     if not words:
         return pl.lit(False)
-    return expr.str.contains(rf"(?i)^\s*(?:{_words(words)})(?:\W|$)").fill_null(False)
+    return expr.str.contains(rf"(?i)^\s*(?:{_words(words)}){after}").fill_null(False)
 
 
 def _folded(expr: pl.Expr) -> pl.Expr:
@@ -351,7 +359,7 @@ def _sales_rows(
     )
     total = pl.any_horizontal(
         [
-            _starts_with(pl.col(c), rules.total_words)
+            _starts_with(pl.col(c), rules.total_words, _AFTER_TOTAL)
             for c in ("_first", C.CLIENT, C.DOCUMENT, "_date_text")
         ]
     )
@@ -363,7 +371,7 @@ def _sales_rows(
 
     # A client cell that holds a 1C document ("… от 15.01.2026") is the document, not a client; a
     # contract's name may hold a date too ("Договор № 5 от 01.01.2025"), and stays a subgroup.
-    subgroup = _starts_with(pl.col(C.CLIENT), rules.subgroup_words)
+    subgroup = _starts_with(pl.col(C.CLIENT), rules.subgroup_words, _AFTER_SUBGROUP)
     in_client = pl.col(C.CLIENT).str.contains(_DOCUMENT).fill_null(False) & ~subgroup
     cells = cells.with_columns(
         pl.when(in_client)
