@@ -20,11 +20,18 @@ demo: $(STAMP)
 	  | $(BIN)/leadkit clean - -o $(OUT)/leads_clean.csv
 	$(BIN)/leadkit dedupe $(OUT)/leads_clean.csv -o $(OUT)/companies.xlsx \
 	  --clusters $(OUT)/clusters.csv --review $(OUT)/review.csv
+	$(BIN)/leadkit classify examples/crm/clients.csv --sales examples/sales \
+	  --from 2025-01-01 --to 2025-12-31 -o $(OUT)/abcde_2025.csv
+	$(BIN)/leadkit classify examples/crm/clients.csv --sales examples/sales \
+	  --from 2026-01-01 --to 2026-12-31 --previous $(OUT)/abcde_2025.csv -o $(OUT)/abcde.xlsx \
+	  --summary $(OUT)/abcde_summary.csv --unmatched $(OUT)/unmatched_sales.csv
 	@echo
 	@echo "Cleaned leads:      $(OUT)/leads_clean.csv"
 	@echo "One row a company:  $(OUT)/companies.xlsx"
 	@echo "Why records merged: $(OUT)/clusters.csv"
 	@echo "To check by hand:   $(OUT)/review.csv"
+	@echo "Clients A-E (2026): $(OUT)/abcde.xlsx, per channel: $(OUT)/abcde_summary.csv"
+	@echo "Sales of no client: $(OUT)/unmatched_sales.csv"
 
 lint: $(STAMP)
 	$(BIN)/ruff check leadkit tests benchmarks examples
@@ -45,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py --n 1000000
 	$(BIN)/python benchmarks/bench_phones.py --n 1000000
 	$(BIN)/python benchmarks/bench_quarantine.py --n 1000000 --calls 300000
+	$(BIN)/python benchmarks/bench_classify.py --clients 200000 --rows 5000000
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,6 +7,7 @@ Data goes to stdout, messages to stderr. Bad input or configuration exits 1 with
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import signal
@@ -651,6 +652,195 @@ def _system_today() -> Any:
     import datetime as dt
 
     return dt.date.today()
+
+
+def _period_day(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | None
+) -> dt.date | None:
+    """``--from``/``--to``: a YYYY-MM-DD date, and the period's start not after its end (exit 2)."""
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+    other = ctx.params.get("date_to" if param.name == "date_from" else "date_from")
+    if isinstance(other, dt.date):
+        start, end = (day, other) if param.name == "date_from" else (other, day)
+        if start > end:
+            raise typer.BadParameter(f"the period starts ({start}) after it ends ({end})")
+    return day
+
+
+@app.command("classify")
+@_command
+def classify_command(
+    clients: Annotated[
+        str,
+        typer.Argument(
+            metavar="CLIENTS",
+            help="The clients: a table leadkit wrote (e.g. dedupe's companies) or a CRM export, with "
+            "channel and potential; '-' for CSV on stdin.",
+        ),
+    ],
+    sales: Annotated[
+        list[str],
+        typer.Option(
+            "--sales",
+            metavar="SALES",
+            help="Sales export (1C report, CRM or spreadsheet: CSV/TSV/TXT/XLSX) or a folder of them; "
+            "repeat for several.",
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="The classified clients; the format follows the extension (.csv .tsv .xlsx .parquet "
+            ".jsonl). Default: CSV on stdout.",
+        ),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Settings file with an 'abcde:' section, or an ABCDE rules file (tiers, matrix, loss, "
+            "key_accounts, measure). Default: the shipped rules (leadkit/data/abcde.yaml).",
+        ),
+    ] = None,
+    date_from: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            callback=_period_day,
+            parser=str,
+            help="First day of the period (YYYY-MM-DD); earlier sales count only for relationship. "
+            "Default: no limit.",
+        ),
+    ] = None,
+    date_to: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--to",
+            metavar="DATE",
+            callback=_period_day,
+            parser=str,
+            help="Last day of the period (YYYY-MM-DD); later sales are left out. Default: no limit.",
+        ),
+    ] = None,
+    summary: Annotated[
+        str | None,
+        typer.Option(
+            "--summary",
+            metavar="FILE",
+            help="Also write the channel × class table (clients, revenue, profit, share, potential). "
+            "Default: none.",
+        ),
+    ] = None,
+    unmatched: Annotated[
+        str | None,
+        typer.Option(
+            "--unmatched",
+            metavar="FILE",
+            help="Also write the sales rows that matched no client, with their file, row and reason. "
+            "Default: only counted on stderr.",
+        ),
+    ] = None,
+    previous: Annotated[
+        str | None,
+        typer.Option(
+            "--previous",
+            metavar="FILE",
+            help="An earlier classification: adds abcde_previous and moved (e.g. B→A). Default: none.",
+        ),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            metavar="MAP.yaml",
+            help="YAML column map for sales exports (fields client, inn, client_id, date, document, "
+            "revenue, cost, profit) or a clients export (repeatable). Default: header synonyms.",
+        ),
+    ] = None,
+    excel: Excel = False,
+) -> None:
+    """Class clients A–E by profit and potential within each sales channel.
+
+    Example: leadkit classify companies.csv --sales sales/ --from 2026-01-01 --to 2026-12-31
+    -o abcde.xlsx --summary summary.csv
+    """
+    from leadkit.classify import SHARE_FORMATS, classify_clients, read_sales
+    from leadkit.config import CLASSIFY_MAP_ALIASES, load_maps
+    from leadkit.io.tables import read_plain, read_table
+    from leadkit.io.write import OutputSet, write_table
+    from leadkit.settings import default_settings, load_settings
+
+    if clients == "-" and "-" in sales:
+        raise LeadkitError("only one of CLIENTS and --sales can be '-' (standard input)")
+    outputs = {"-o": output, "--summary": summary, "--unmatched": unmatched}
+    _check_paths([clients, *sales, previous], outputs)
+    settings = default_settings() if config is None else load_settings(config, section="abcde")
+    source_maps = load_maps(maps or [], aliases=CLASSIFY_MAP_ALIASES)
+    sales_read = read_sales(sales, source_maps, settings=settings)
+    _warn(sales_read.warnings)
+    table = read_table(clients, settings=settings, maps=source_maps)
+    earlier = read_plain(previous) if previous is not None else None
+    result = classify_clients(
+        table,
+        sales_read.sales,
+        period=(date_from, date_to),
+        settings=settings,
+        previous=earlier,
+        name="standard input" if clients == "-" else clients,
+    )
+    _warn(result.warnings)
+    files = [
+        (frame, path, sheet)
+        for frame, path, sheet in (
+            (result.clients, output, "ABCDE"),
+            (result.summary, summary, "Summary"),
+            (result.unmatched, unmatched, "Unmatched"),
+        )
+        if path is not None and path != "-"
+    ]
+    if files:
+        with OutputSet(anchor=files[0][1]) as written:
+            for frame, path, sheet in files:
+                _warn(
+                    write_table(
+                        frame,
+                        path,
+                        excel=excel,
+                        sheet=sheet,
+                        outputs=written,
+                        formats=SHARE_FORMATS,
+                    )
+                )
+    if output is None or output == "-":
+        write_table(result.clients, output, excel=excel)
+    counts = result.counts
+    classes = ", ".join(
+        f"{key.removeprefix('class_')} {value}"
+        for key, value in counts.items()
+        if key.startswith("class_")
+    )
+    line = (
+        f"classified {counts['clients']} clients in {counts['channels']} channel(s): {classes}; "
+        f"{counts['matched_rows']} of {counts['sales_rows']} sales rows matched"
+    )
+    if counts["unmatched_rows"]:
+        line += f", {counts['unmatched_rows']} matched no client" + (
+            "" if unmatched else " (--unmatched FILE lists them)"
+        )
+    if "moved" in counts:
+        line += f"; {counts['moved']} moved class"
+    _say(line)
 
 
 def _version(value: bool) -> None:

@@ -20,6 +20,8 @@ from leadkit.config import SourceMap
 from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import (
     HEADER_SEARCH_ROWS,
+    LEADS,
+    TableKind,
     assign_columns,
     extra_names,
     find_header,
@@ -154,14 +156,15 @@ def read_delimited(
     spec: SourceMap | None,
     default: str | None,
     settings: Settings,
+    kind: TableKind = LEADS,
 ) -> Grid:
-    """One delimited export as a grid: decoded, separator sniffed, header found."""
+    """One delimited export as a grid: decoded, separator sniffed, the header ``kind`` needs found."""
     text = decode(data, source, spec.encoding if spec else None)
     if not text.strip():
         raise LeadkitError("the file is empty", file=source)
     delimiter = (spec.delimiter if spec else None) or sniff_delimiter(text, default)
     head, starts = head_records(text, delimiter, HEADER_SEARCH_ROWS, source)
-    header_index = find_header(head, spec, source, None, settings)
+    header_index = find_header(head, spec, source, None, settings, kind)
     headers = head[header_index]
     line_list = [line for _, line in zip(range(starts[header_index]), lines(text), strict=False)]
     body = text[sum(len(line) for line in line_list) :]

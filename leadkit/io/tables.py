@@ -8,12 +8,13 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
 
 from leadkit import columns as C
+from leadkit.config import SourceMap
 from leadkit.errors import LeadkitError
 from leadkit.io.formulas import unguard_formulas
 from leadkit.io.inputs import DELIMITED_SUFFIXES, STDIN, WORKBOOK_SUFFIXES, InputFile
@@ -37,21 +38,26 @@ def read_table(
     *,
     stdin: io.BufferedIOBase | None = None,
     settings: Settings | None = None,
+    maps: Sequence[SourceMap] = (),
 ) -> pl.DataFrame:
     """Read a table that a leadkit command wrote (any output format, or CSV on stdin for ``-``).
 
-    A table without ``lead_id`` is taken for an export and imported first, so any command accepts raw exports.
+    A table without ``lead_id`` is taken for an export and imported first (with the ``--map``
+    entries ``maps``), so any command accepts raw exports.
     """
     from leadkit.io.importer import import_leads, read_delimited, to_leads, with_lead_ids
 
+    lead_fields = {f: f for f in C.SOURCE_FIELDS}
+    maps = [m.only(lead_fields) for m in maps]
     frame, data = _read_plain(path, stdin)
     if C.LEAD_ID not in frame.columns:
         if data is None:
-            return import_leads([path], settings=settings).leads
+            return import_leads([path], maps, settings=settings).leads
         item = InputFile(None, "stdin") if path == STDIN else InputFile(Path(path), Path(path).name)
         settings = resolve(settings)
         default = "\t" if item.suffix == ".tsv" else None
-        grid = read_delimited(data, item.source, None, default, settings)
+        spec = next((m for m in maps if m.applies_to(item.source)), None)
+        grid = read_delimited(data, item.source, spec, default, settings)
         return with_lead_ids(to_leads(grid, settings))
     return to_lead_frame(frame)
 

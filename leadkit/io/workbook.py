@@ -201,10 +201,14 @@ def _as_datetime(value: Any) -> dt.datetime:
 
 
 def write_workbook(
-    handle: IO[bytes], tables: Sequence[tuple[str, pl.DataFrame]], where: str | None = None
+    handle: IO[bytes],
+    tables: Sequence[tuple[str, pl.DataFrame]],
+    where: str | None = None,
+    formats: Mapping[str, str] | None = None,
 ) -> list[Notice]:
-    """Several tables as the sheets of one workbook, in order; returns the warnings met (long cells)."""
+    """Several tables as the sheets of one workbook, in order; returns the warnings met (long cells).
+    ``formats`` names a number format per column (see :meth:`Workbook.add_table`)."""
     with Workbook(handle, constant_memory=True) as book:
         for name, df in tables:
-            book.add_table(name, df, where=where)
+            book.add_table(name, df, formats=formats, where=where)
     return book.notices

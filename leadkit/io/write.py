@@ -8,6 +8,7 @@ of one command are committed together (:class:`leadkit.io.commit.OutputSet`).
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -61,9 +62,11 @@ def render(
     excel: bool = False,
     sheet: str = "Leads",
     where: str | None = None,
+    formats: Mapping[str, str] | None = None,
 ) -> list[Notice]:
     """Write ``df`` in format ``fmt`` (``.csv``, ``.tsv``, ``.xlsx``, ``.parquet``, ``.jsonl``) to a
-    binary stream; returns the warnings met (cells cut to fit a spreadsheet)."""
+    binary stream; returns the warnings met (cells cut to fit a spreadsheet). ``formats`` names an
+    XLSX number format per column (``"percent"``, ``"decimal"``, ``"integer"``)."""
     if fmt == ".csv":
         handle.write(_csv_bytes(df, separator=";" if excel else ",", excel=excel))
     elif fmt == ".tsv":
@@ -78,7 +81,7 @@ def render(
                 f"{df.height} rows do not fit in an Excel sheet; write .csv or .parquet instead",
                 file=where,
             )
-        return write_workbook(handle, [(sheet, df)], where=where)
+        return write_workbook(handle, [(sheet, df)], where=where, formats=formats)
     else:
         raise LeadkitError(f"unknown output format {fmt}", file=where)
     return []
@@ -92,23 +95,27 @@ def write_table(
     fmt: str | None = None,
     sheet: str = "Leads",
     outputs: OutputSet | None = None,
+    formats: Mapping[str, str] | None = None,
 ) -> list[Notice]:
     """Write ``df`` to a path (format by extension), a binary stream (``fmt``, CSV by default), or as
     CSV to stdout when ``output`` is ``-`` or None. With ``outputs`` the file is staged there and
-    replaced only when that set is committed. Returns the warnings met."""
+    replaced only when that set is committed. ``formats``: XLSX number formats by column (see
+    :func:`render`). Returns the warnings met."""
     if output is None or (isinstance(output, str | Path) and str(output) == STDOUT):
         data = _csv_bytes(df, separator=";" if excel else ",", excel=excel)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return []
     if not isinstance(output, str | Path):
-        return render(df, output, fmt or ".csv", excel=excel, sheet=sheet)
+        return render(df, output, fmt or ".csv", excel=excel, sheet=sheet, formats=formats)
     fmt = fmt or output_format(output)
     check_output(output)
     notices: list[Notice] = []
 
     def write(handle: IO[bytes]) -> None:
-        notices.extend(render(df, handle, fmt, excel=excel, sheet=sheet, where=str(output)))
+        notices.extend(
+            render(df, handle, fmt, excel=excel, sheet=sheet, where=str(output), formats=formats)
+        )
 
     if outputs is not None:
         outputs.add(output, write)
