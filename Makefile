@@ -16,22 +16,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p $(OUT)
-	$(BIN)/leadkit import examples/exports --map examples/maps/bought_base.yaml \
-	  | $(BIN)/leadkit clean - -o $(OUT)/leads_clean.csv
-	$(BIN)/leadkit dedupe $(OUT)/leads_clean.csv -o $(OUT)/companies.xlsx \
-	  --clusters $(OUT)/clusters.csv --review $(OUT)/review.csv
-	$(BIN)/leadkit classify examples/crm/clients.csv --sales examples/sales \
-	  --from 2025-01-01 --to 2025-12-31 -o $(OUT)/abcde_2025.csv
-	$(BIN)/leadkit classify examples/crm/clients.csv --sales examples/sales \
-	  --from 2026-01-01 --to 2026-12-31 --previous $(OUT)/abcde_2025.csv -o $(OUT)/abcde.xlsx \
-	  --summary $(OUT)/abcde_summary.csv --unmatched $(OUT)/unmatched_sales.csv
+	$(BIN)/leadkit run examples/pipeline.yaml
 	@echo
-	@echo "Cleaned leads:      $(OUT)/leads_clean.csv"
-	@echo "One row a company:  $(OUT)/companies.xlsx"
-	@echo "Why records merged: $(OUT)/clusters.csv"
-	@echo "To check by hand:   $(OUT)/review.csv"
-	@echo "Clients A-E (2026): $(OUT)/abcde.xlsx, per channel: $(OUT)/abcde_summary.csv"
-	@echo "Sales of no client: $(OUT)/unmatched_sales.csv"
+	@echo "The workbook to open: $(OUT)/leadkit.xlsx"
+	@echo "The tables beside it: $(OUT)/ (leads, companies, clusters, review, active, quarantine, abcde)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check leadkit tests benchmarks examples

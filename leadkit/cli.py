@@ -843,6 +843,91 @@ def classify_command(
     _say(line)
 
 
+@app.command("run")
+@_command
+def run_command(
+    pipeline_file: Annotated[
+        str,
+        typer.Argument(metavar="PIPELINE.yaml", help="The pipeline file (see the README's keys)."),
+    ],
+    today: Today = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing but errors (for cron).")
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Check the file and print the plan; run nothing."),
+    ] = False,
+) -> None:
+    """Run the whole batch from one YAML file: import, clean, dedupe, quarantine, classify.
+
+    The file is checked whole before any work starts; every output, the quarantine store and its
+    journal are committed together at the end, so a failure leaves the previous ones as they were.
+
+    Example: leadkit run examples/pipeline.yaml --today 2026-11-30
+    """
+    from leadkit.pipeline import load_pipeline, plan_lines, run_pipeline, summary_lines
+
+    pipeline = load_pipeline(pipeline_file, today=_parse_today(today))
+    if dry_run:
+        for line in plan_lines(pipeline):
+            typer.echo(line)
+        return
+    with _step_display(quiet) as on_step:
+        result = run_pipeline(pipeline, on_step=on_step)
+    if quiet:
+        return
+    _warn(result.warnings)
+    for line in summary_lines(result):
+        _say(line)
+    for name, target in pipeline.outputs.items():
+        _say(f"wrote {name}: {target}")
+
+
+@contextlib.contextmanager
+def _step_display(quiet: bool) -> Iterator[Callable[[str, str], None]]:
+    """Progress of ``leadkit run``: a spinner per step on a terminal, one log line per step when
+    stderr is a file or a pipe, nothing with ``--quiet``."""
+    import time
+
+    if quiet:
+        yield lambda step, message: None
+        return
+    started: dict[str, float] = {}
+    if not sys.stderr.isatty():
+
+        def log(step: str, message: str) -> None:
+            if not message:
+                started[step] = time.perf_counter()
+            elif step in started:
+                _say(f"{step}: {message} ({time.perf_counter() - started[step]:.1f} s)")
+
+        yield log
+        return
+    from rich.console import Console
+    from rich.status import Status
+
+    console = Console(stderr=True)
+    status = Status("", console=console, spinner="dots")
+    status.start()
+
+    def show(step: str, message: str) -> None:
+        if not message:
+            started[step] = time.perf_counter()
+            status.update(f"{step}…" if step != "write" else "writing the outputs…")
+        elif step in started:
+            status.stop()
+            console.print(
+                f"[green]✓[/green] {step}: {message} ({time.perf_counter() - started[step]:.1f} s)"
+            )
+            status.start()
+
+    try:
+        yield show
+    finally:
+        status.stop()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"leadkit {__version__}")

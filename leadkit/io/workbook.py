@@ -20,6 +20,8 @@ from leadkit.errors import LeadkitError, Notice
 
 #: Excel's last row, header included.
 XLSX_MAX_ROWS = 1_048_576
+#: Columns allowed wider than the usual 60 characters: the explanation is the point of them.
+_WIDE = {C.MATCH_REASON: 110}
 #: Excel's longest cell.
 XLSX_MAX_CHARS = 32_767
 #: Text columns that hold whole numbers and are written as numbers when every value is one.
@@ -151,8 +153,10 @@ class Workbook:
                 if row <= 2000 and width > widths[col]:
                     widths[col] = width
         for col, width in enumerate(widths):
-            sheet.set_column(col, col, min(width + 2, 60))
+            sheet.set_column(col, col, min(width + 2, _WIDE.get(flat.columns[col], 60)))
         sheet.freeze_panes(1, 0)
+        sheet.repeat_rows(0)  # printed, every page shows the header
+        sheet.set_landscape()
         if flat.width:
             sheet.autofilter(0, 0, max(flat.height, 1), flat.width - 1)
         return SheetRange(title, flat.height, tuple(flat.columns))
