@@ -130,7 +130,9 @@ def _paths(value: Any, base: Path, file: Path, key: str, *, must_exist: bool = T
         raise ConfigError("expected a path or a list of paths", file=_where(file, key))
     found = []
     for item in items:
-        path = base / item
+        path = Path(os.path.normpath(base / item))
+        if path.is_relative_to(Path.cwd()):  # shown as the user would type it
+            path = path.relative_to(Path.cwd())
         if must_exist and not path.exists():
             raise ConfigError(f"{item!r} does not exist ({path})", file=_where(file, key))
         found.append(str(path))

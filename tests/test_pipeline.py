@@ -56,9 +56,7 @@ def test_the_example_pipeline_writes_every_output_and_the_workbook(work: Path) -
     # each points at the cells of its table on the Summary sheet.
     charts = summary._charts
     assert len(charts) == 4
-    refs = [
-        (s.val or s.yVal).numRef.f for chart in charts for s in chart.series
-    ]
+    refs = [(s.val or s.yVal).numRef.f for chart in charts for s in chart.series]
     assert all(ref.startswith("Summary!$") for ref in refs)
     class_rows = [c.row for c in summary["A"] if c.value in ("A", "B", "C", "D", "E")]
     first, last = min(class_rows), max(class_rows)
@@ -107,8 +105,7 @@ def test_a_failure_in_classify_leaves_every_earlier_output_and_the_store_as_they
     # Next month a sales export arrives broken: classify stops the run with exit 1.
     broken = work / "examples" / "sales" / "broken.csv"
     broken.write_text(
-        "Контрагент;ИНН;Дата;Выручка;Себестоимость\n"
-        "Ромашка;7707083893;15.01.2026;двенадцать;100\n",
+        "Контрагент;ИНН;Дата;Выручка;Себестоимость\nРомашка;7707083893;15.01.2026;двенадцать;100\n",
         encoding="utf-8",
     )
     (work / "examples" / "calls" / "more.csv").write_text(
