@@ -41,7 +41,7 @@ def test_import_writes_csv_to_stdout_and_messages_to_stderr() -> None:
     table = pl.read_csv(io.StringIO(out), infer_schema=False)
     assert table.height == 30
     assert table.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
-    assert "imported 30 leads from 6 file(s)" in err
+    assert "imported 30 leads from 6 files" in err
     assert "Примечания" in err  # the skipped notes sheet is reported
 
 

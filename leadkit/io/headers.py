@@ -16,6 +16,8 @@ from leadkit.settings import Settings
 
 #: How many rows from the top may hold titles before the header.
 HEADER_SEARCH_ROWS = 30
+#: How the error for a file without a recognisable header begins.
+NO_HEADER = "no company or phone column found"
 
 
 def rule_sets(
@@ -94,7 +96,7 @@ def find_header(
             best, best_score = index, score
     if best < 0:
         hint = "" if spec else "; name its columns in a --map file"
-        raise LeadkitError(f"no company or phone column found in the first rows{hint}", file=where)
+        raise LeadkitError(f"{NO_HEADER} in the first rows{hint}", file=where)
     if spec is not None:
         check_map_columns(head[best], spec, where, best + 1)
     return best
@@ -107,8 +109,8 @@ def check_map_columns(header: list[str], spec: SourceMap, where: str, row: int) 
         for pattern in patterns:
             if pattern.regex is None and pattern.text not in folded:
                 raise LeadkitError(
-                    f"the map ({spec.origin}) names column {pattern.text!r} for {name}, "
-                    "which the header does not have",
+                    f"the map ({spec.origin}) names column {pattern.written or pattern.text!r} "
+                    f"for {name}, which the header does not have",
                     file=where,
                     row=row,
                 )

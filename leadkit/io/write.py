@@ -61,9 +61,11 @@ def render(
     excel: bool = False,
     sheet: str = "Leads",
     where: str | None = None,
+    strict: bool = False,
 ) -> list[Notice]:
     """Write ``df`` in format ``fmt`` (``.csv``, ``.tsv``, ``.xlsx``, ``.parquet``, ``.jsonl``) to a
-    binary stream; returns the warnings met (cells cut to fit a spreadsheet)."""
+    binary stream; returns the warnings met (cells cut to fit a spreadsheet, which ``strict``
+    refuses instead)."""
     if fmt == ".csv":
         handle.write(_csv_bytes(df, separator=";" if excel else ",", excel=excel))
     elif fmt == ".tsv":
@@ -78,7 +80,7 @@ def render(
                 f"{df.height} rows do not fit in an Excel sheet; write .csv or .parquet instead",
                 file=where,
             )
-        return write_workbook(handle, [(sheet, df)], where=where)
+        return write_workbook(handle, [(sheet, df)], where=where, strict=strict)
     else:
         raise LeadkitError(f"unknown output format {fmt}", file=where)
     return []
@@ -92,23 +94,27 @@ def write_table(
     fmt: str | None = None,
     sheet: str = "Leads",
     outputs: OutputSet | None = None,
+    strict: bool = False,
 ) -> list[Notice]:
     """Write ``df`` to a path (format by extension), a binary stream (``fmt``, CSV by default), or as
     CSV to stdout when ``output`` is ``-`` or None. With ``outputs`` the file is staged there and
-    replaced only when that set is committed. Returns the warnings met."""
+    replaced only when that set is committed. Returns the warnings met; with ``strict`` a cell too
+    long for a spreadsheet is an error instead of a warning."""
     if output is None or (isinstance(output, str | Path) and str(output) == STDOUT):
         data = _csv_bytes(df, separator=";" if excel else ",", excel=excel)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return []
     if not isinstance(output, str | Path):
-        return render(df, output, fmt or ".csv", excel=excel, sheet=sheet)
+        return render(df, output, fmt or ".csv", excel=excel, sheet=sheet, strict=strict)
     fmt = fmt or output_format(output)
     check_output(output)
     notices: list[Notice] = []
 
     def write(handle: IO[bytes]) -> None:
-        notices.extend(render(df, handle, fmt, excel=excel, sheet=sheet, where=str(output)))
+        notices.extend(
+            render(df, handle, fmt, excel=excel, sheet=sheet, where=str(output), strict=strict)
+        )
 
     if outputs is not None:
         outputs.add(output, write)
