@@ -33,6 +33,7 @@ import typer
 from leadkit import __version__
 from leadkit.cli_help import LeadkitApp, UsageProblem, whole_number
 from leadkit.errors import LeadkitError, StoreLockedError, counted, listed
+from leadkit.io.commit import tracked
 
 if TYPE_CHECKING:
     import polars as pl
@@ -174,12 +175,16 @@ class Interrupted(KeyboardInterrupt):
 class _Run:
     """What the command being run has written so far, for the message when it is stopped."""
 
-    outputs: list[OutputSet] = field(default_factory=list)
-    planned: list[str] = field(default_factory=list)  # the output files, as the user named them
+    outputs: list[OutputSet] = field(default_factory=list)  # every OutputSet the command made
     stdout: str = "no"  # "no", "started", "done"
 
     def written(self) -> list[str]:
         return [name for outputs in self.outputs if outputs.committed for name in outputs.written]
+
+    def not_written(self) -> list[str]:
+        return [
+            name for outputs in self.outputs if not outputs.committed for name in outputs.targets
+        ]
 
 
 _RUN = _Run()
@@ -198,7 +203,7 @@ def _stopped(signum: int) -> str:
         return f"{said}; the output on standard output is incomplete"
     if written:
         return said
-    kept = [name for name in _RUN.planned if Path(name).exists()]
+    kept = [name for name in _RUN.not_written() if Path(name).exists()]
     unchanged = f" ({listed(kept)} left as {'it was' if len(kept) == 1 else 'they were'})"
     return f"{how}: nothing was written" + (unchanged if kept else "")
 
@@ -234,7 +239,7 @@ def _command(func: F) -> F:
         global _RUN
         _RUN = _Run()
         try:
-            with _stop_signals():
+            with _stop_signals(), tracked() as _RUN.outputs:
                 return func(*args, **kwargs)
         except StoreLockedError as exc:
             _say(str(exc))
@@ -402,11 +407,9 @@ def _write_outputs(
 
     to_files = [(t, p, s) for t, p, s in files if p is not None and p != "-"]
     to_stdout = [t for t, p, _ in files if p is None or p == "-"]
-    _RUN.planned = [str(p) for _, p, _ in to_files]
     if to_files:
-        outputs = OutputSet(anchor=to_files[0][1])
-        _RUN.outputs.append(outputs)
-        with outputs:
+        planned = [str(p) for _, p, _ in to_files]
+        with OutputSet(anchor=planned[0], planned=planned) as outputs:
             for table, path, sheet in to_files:
                 _warn(
                     write_table(

@@ -223,6 +223,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_TRACKERS: list[list[OutputSet]] = []
+
+
+@contextlib.contextmanager
+def tracked() -> Iterator[list[OutputSet]]:
+    """Every :class:`OutputSet` created while the block runs, in order: after a stop signal the
+    command line says from them what was written and what was not, whichever command made them."""
+    found: list[OutputSet] = []
+    _TRACKERS.append(found)
+    try:
+        yield found
+    finally:
+        _TRACKERS.remove(found)
+
+
 class OutputSet:
     """The files of one run, committed together (see the module's description)::
 
@@ -232,11 +247,16 @@ class OutputSet:
     # committed here; an exception inside the block leaves every target as it was
     """
 
-    def __init__(self, anchor: str | Path) -> None:
+    def __init__(self, anchor: str | Path, planned: list[str] | None = None) -> None:
+        """``anchor``: the run's main output (its journal lives beside it); ``planned``: every output
+        the run means to add, so that a run stopped half-way can name them all."""
         self.anchor = Path(anchor)
         self.staged: list[tuple[Path, Path, str]] = []  # (temp, destination, name shown)
         self.committed = False
         self.written: list[str] = []  # the names replaced, once committed
+        self.targets: list[str] = list(planned or [])  # every output, as the user named it
+        for found in _TRACKERS:
+            found.append(self)
         recover(self.anchor)
 
     @property
@@ -249,6 +269,8 @@ class OutputSet:
         destination = real_target(target)
         if any(d == destination for _, d, _ in self.staged):
             raise LeadkitError("one run cannot write the same file twice", file=str(target))
+        if str(target) not in self.targets:
+            self.targets.append(str(target))
         self.staged.append((stage(target, write), destination, str(target)))
         _pause_point(f"staged-{len(self.staged)}")
 
