@@ -220,8 +220,9 @@ def _stop_signals() -> Iterator[None]:
         return
     previous = {}
     for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            number = getattr(signal, name)
+        number = getattr(signal, name, None)
+        # SIG_IGN stays ignored (nohup); a handler installed outside Python is left alone.
+        if number is not None and signal.getsignal(number) not in (None, signal.SIG_IGN):
             previous[number] = signal.signal(number, _raise_interrupted)
     try:
         yield

@@ -75,7 +75,9 @@ def signals_held() -> Iterator[None]:
     def note(signum: int, _frame: object) -> None:
         arrived.append(signum)
 
-    previous = {number: signal.signal(number, note) for number in STOP_SIGNALS}
+    # A handler installed outside Python (getsignal gives None) could not be put back: left alone.
+    held = [n for n in STOP_SIGNALS if signal.getsignal(n) is not None]
+    previous = {number: signal.signal(number, note) for number in held}
     try:
         yield
     finally:
@@ -323,11 +325,13 @@ class OutputSet:
         _fsync_dir(journal.parent)
 
     def abort(self) -> None:
-        """Remove every staged temporary file; the targets stay as they were."""
-        for temp, _, _ in self.staged:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        self.staged = []
+        """Remove every staged temporary file; the targets stay as they were. (A second Ctrl-C
+        meanwhile waits until they are gone.)"""
+        with signals_held():
+            for temp, _, _ in self.staged:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+            self.staged = []
 
     def __enter__(self) -> OutputSet:
         return self
