@@ -594,11 +594,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    """leadkit: import, clean and deduplicate lead lists from business directories and map services.
-
-    Example:
-      leadkit import exports/ | leadkit clean - | leadkit dedupe - -o companies.xlsx
-    """
+    """The app's own options (its help text is the ``help=`` given to ``LeadkitApp`` above)."""
 
 
 def main() -> None:
