@@ -273,9 +273,10 @@ _FULL_DISK = textwrap.dedent(
 )
 
 
-def test_a_full_disk_while_writing_xlsx_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet", ".jsonl", ".csv"])
+def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path, suffix: str) -> None:
     (tmp_path / "tmp").mkdir()
-    out = tmp_path / "out" / "leads.xlsx"
+    out = tmp_path / "out" / f"leads{suffix}"
     out.parent.mkdir()
     result = subprocess.run(
         [

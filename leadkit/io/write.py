@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import polars as pl
 
@@ -70,10 +70,20 @@ def render(
         handle.write(_csv_bytes(df, separator=";" if excel else ",", excel=excel))
     elif fmt == ".tsv":
         handle.write(_csv_bytes(df, separator="\t", excel=excel))
-    elif fmt == ".parquet":
-        df.write_parquet(handle)
-    elif fmt == ".jsonl":
-        df.write_ndjson(handle)
+    elif fmt in (".parquet", ".jsonl"):
+        # Polars wraps an error of the stream in its own: the stream's OSError (a full disk) is
+        # raised as itself, so that it is reported as one line naming the file.
+        recorded = _Recorded(handle)
+        stream = cast(IO[bytes], recorded)
+        try:
+            if fmt == ".parquet":
+                df.write_parquet(stream)
+            else:
+                df.write_ndjson(stream)
+        except Exception:
+            if recorded.error is not None:
+                raise recorded.error from None
+            raise
     elif fmt == ".xlsx":
         if df.height + 1 > XLSX_MAX_ROWS:
             raise LeadkitError(
@@ -84,6 +94,24 @@ def render(
     else:
         raise LeadkitError(f"unknown output format {fmt}", file=where)
     return []
+
+
+class _Recorded:
+    """A binary stream that remembers the first OSError its writes raised."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._handle.write(data)
+        except OSError as exc:
+            self.error = self.error or exc
+            raise
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._handle, name)
 
 
 def write_table(
