@@ -302,6 +302,21 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path, suffix: str)
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_standard_output_on_a_full_disk_is_one_line(export: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "leadkit", "import", str(export)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == "leadkit: standard output: cannot write: no space left on the disk\n"
+
+
 # --- 5. a cell too long for Excel: a warning, or with --strict a refusal -----------------------------
 
 

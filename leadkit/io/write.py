@@ -14,7 +14,7 @@ from typing import IO, cast
 import polars as pl
 
 from leadkit.errors import LeadkitError, Notice
-from leadkit.io.commit import OutputSet, atomic_file, real_target, write_file
+from leadkit.io.commit import OutputSet, atomic_file, cannot_write, real_target, write_file
 from leadkit.io.formulas import guard_formulas
 from leadkit.io.workbook import XLSX_MAX_ROWS, flatten, write_workbook
 
@@ -130,8 +130,13 @@ def write_table(
     long for a spreadsheet is an error instead of a warning."""
     if output is None or (isinstance(output, str | Path) and str(output) == STDOUT):
         data = _csv_bytes(df, separator=";" if excel else ",", excel=excel)
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # standard output redirected to a full disk
+            raise cannot_write("standard output", exc) from exc
         return []
     if not isinstance(output, str | Path):
         return render(df, output, fmt or ".csv", excel=excel, sheet=sheet, strict=strict)
