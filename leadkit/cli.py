@@ -362,15 +362,16 @@ def _check_paths(
             )
         target = Path(path).resolve()
         for folder in searched:
-            if (
-                target.is_relative_to(folder)
-                and target.suffix.lower() in SUPPORTED_SUFFIXES
-                and target.exists()
-            ):
-                raise LeadkitError(
-                    f"{option} would overwrite a file that this import reads from {folder}; "
-                    "choose a file outside that folder",
-                    file=path,
+            if target.is_relative_to(folder) and target.suffix.lower() in SUPPORTED_SUFFIXES:
+                if target.exists():
+                    raise LeadkitError(
+                        f"{option} would overwrite a file that this import reads from {folder}; "
+                        "choose a file outside that folder",
+                        file=path,
+                    )
+                _say(
+                    f"warning: {path}: the output is in {folder}, which this import reads: "
+                    "a later import of that folder would read it as an export"
                 )
         outputs_seen[key] = (option, path)
 

@@ -129,6 +129,8 @@ def test_an_output_that_the_import_would_read_from_its_folder_is_refused(
     code, _, err = run("import", str(tmp_path), "-o", str(export))
     assert code == 1 and "would overwrite a file that this import reads" in err
     assert export.read_text(encoding="utf-8") == EXPORT
+    code, _, err = run("import", str(tmp_path), "-o", str(tmp_path / "leads.csv"))
+    assert code == 0 and "a later import of that folder would read it as an export" in err
 
 
 def test_two_outputs_on_standard_output_are_refused(cleaned: Path) -> None:
