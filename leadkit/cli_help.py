@@ -40,12 +40,12 @@ def whole_number(option: str, low: int, high: int) -> Callable[[Any], int]:
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
         else:
-            text = str(value).strip()
-            if not text.lstrip("-").isdigit():
+            try:
+                number = int(str(value).strip())
+            except ValueError:
                 raise UsageProblem(
                     f"{option} must be a whole number from {low} to {high} (got {value!r})"
-                )
-            number = int(text)
+                ) from None
         if not low <= number <= high:
             raise UsageProblem(f"{option} must be from {low} to {high} (got {number})")
         return number

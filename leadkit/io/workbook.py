@@ -88,9 +88,10 @@ def source_number_columns(df: pl.DataFrame) -> dict[str, pl.DataType]:
         values = df.get_column(name).drop_nulls()
         if values.is_empty() or not values.str.contains(_PLAIN_NUMBER).all():
             continue
+        digits = values.str.strip_chars_start("-").str.len_chars().max()
         if values.str.contains(".", literal=True).any():
             kind: pl.DataType = pl.Float64()
-        elif values.str.strip_chars_start("-").str.len_chars().max() <= _MAX_COUNT_DIGITS:  # type: ignore[operator]
+        elif isinstance(digits, int) and digits <= _MAX_COUNT_DIGITS:
             kind = pl.Int64()
         else:
             continue
