@@ -140,3 +140,12 @@ def test_real_pipe_import_to_head_ends_quietly() -> None:
     assert rows.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
     assert rows.get_column(C.LEAD_ID).str.contains(r"^L[0-9a-f]{15}$").all()
     assert rows.get_column(C.SOURCE).to_list() == ["2gis_desktop_kazan.csv"] * 2
+
+
+def test_the_threshold_default_shown_is_the_librarys() -> None:
+    from leadkit.dedupe import DEFAULT_THRESHOLD
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    (threshold,) = [p for p in group.commands["dedupe"].params if p.name == "threshold"]
+    assert threshold.default == DEFAULT_THRESHOLD
