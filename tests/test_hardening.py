@@ -569,6 +569,14 @@ def test_a_raw_export_that_needs_a_map_is_warned_and_read_with_map(
     assert sorted(table.get_column(C.COMPANY_NAME).to_list()) == ["Вектор", "Ромашка"]
 
 
+def test_skip_bad_that_skips_every_file_says_why(tmp_path: Path) -> None:
+    prices = tmp_path / "prices.csv"
+    prices.write_text("Товар;Цена\nКирпич;12\n", encoding="utf-8")
+    code, _, err = run("clean", str(prices), "--skip-bad")
+    assert code == 1
+    assert "every file was skipped; the first: prices.csv: no company or phone column" in err
+
+
 # --- 10. encodings beyond the four ------------------------------------------------------------------
 
 

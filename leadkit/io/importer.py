@@ -104,8 +104,13 @@ def import_leads(
             warnings.append(Notice(f"{exc.message}; file skipped", exc.file, exc.row, exc.column))
     warnings.extend(unused_maps(maps, inputs))
     if not frames:
+        skips = [w for w in warnings if w.message.endswith("; file skipped")]
+        first = str(skips[0]).removesuffix("; file skipped") if skips else ""
+        why = f" (every file was skipped; the first: {first})" if skips else ""
         raise LeadkitError(
-            "no leads found in " + ", ".join("standard input" if p == "-" else p for p in paths)
+            "no leads found in "
+            + ", ".join("standard input" if p == "-" else p for p in paths)
+            + why
         )
     leads = with_lead_ids(pl.concat(frames, how="diagonal_relaxed"))
     counts = {"files": imported, "files_skipped": skipped, "leads": leads.height}
