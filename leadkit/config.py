@@ -45,13 +45,14 @@ class HeaderPattern:
 
     text: str
     regex: re.Pattern[str] | None = None
+    written: str = ""  # as the map or vocabulary wrote it, for messages
 
     @classmethod
     def parse(cls, entry: str) -> HeaderPattern:
         """Build from a YAML entry; ``re:…`` entries are full-match regular expressions."""
         if entry.startswith("re:"):
-            return cls(entry, re.compile(entry[3:], re.IGNORECASE))
-        return cls(fold_header(entry))
+            return cls(entry, re.compile(entry[3:], re.IGNORECASE), entry)
+        return cls(fold_header(entry), None, entry)
 
     def matches(self, folded: str) -> bool:
         """True when the folded header is this name or matches this expression."""

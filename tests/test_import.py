@@ -320,7 +320,7 @@ def test_map_naming_a_missing_column(tmp_path: Path) -> None:
         tmp_path / "map.yaml",
         "sources:\n  - match: 'crm_legacy*.csv'\n    columns: {company: Org, phone: [Tel1, Tel2]}\n",
     )
-    with pytest.raises(LeadkitError, match="'tel2'") as info:
+    with pytest.raises(LeadkitError, match="'Tel2'") as info:
         leads_of(data, maps=(str(mapping),))
     assert "crm_legacy.csv" in str(info.value) and "row 1" in str(info.value)
 

@@ -17,6 +17,8 @@ from leadkit.settings import Settings
 
 #: How many rows from the top may hold titles before the header.
 HEADER_SEARCH_ROWS = 30
+#: How the error for a file without a recognisable header begins.
+NO_HEADER = "no company or phone column found"
 
 
 def rule_sets(
@@ -129,8 +131,8 @@ def check_map_columns(header: list[str], spec: SourceMap, where: str, row: int) 
         for pattern in patterns:
             if pattern.regex is None and pattern.text not in folded:
                 raise LeadkitError(
-                    f"the map ({spec.origin}) names column {pattern.text!r} for {name}, "
-                    "which the header does not have",
+                    f"the map ({spec.origin}) names column {pattern.written or pattern.text!r} "
+                    f"for {name}, which the header does not have",
                     file=where,
                     row=row,
                 )
