@@ -709,6 +709,9 @@ def quarantine_command(
     excel: Excel = False,
     config: ConfigFile = None,
     wait: Wait = False,
+    maps: Maps = None,
+    skip_bad: SkipBad = False,
+    encoding: Encoding = None,
 ) -> None:
     """Move unreachable numbers, and leads left with none, into the quarantine store.
 
@@ -719,16 +722,18 @@ def quarantine_command(
 
     Example: leadkit quarantine leads_clean.csv --calls calls/ -o active.csv --store quarantine.csv
     """
-    from leadkit.io.tables import read_table
     from leadkit.io.write import write_table
     from leadkit.quarantine import quarantine_leads
     from leadkit.quarantine.calls import read_dial_results
     from leadkit.quarantine.store import open_store
 
     day = _parse_today(today)
-    _check_paths([table, *(calls or [])], {"-o": output, "--store": store, "--unknown": unknown})
+    _check_paths(
+        [table, *(calls or []), *(maps or []), config],
+        {"-o": output, "--store": store, "--unknown": unknown},
+    )
     settings = _settings(config)
-    leads = read_table(table, settings=settings)
+    leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
     results = read_dial_results(calls or [], settings=settings, region=region)
     with open_store(store, wait=wait) as session:
         result = quarantine_leads(
