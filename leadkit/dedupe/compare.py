@@ -77,6 +77,9 @@ SORTED = "sorted:"
 U_SAMPLE = 20_000
 #: Records a table needs before u is measured on it rather than taken from the rules file.
 MEASURE_MIN = 1_000
+#: Share (0-100) of the lighter name's word weight that the other name holds, from which one name
+#: counts as within the other.
+CONTAINED = 50
 #: Names shorter than this are not read as a typo of each other ("Вектор"/"Вектра" are two names).
 TYPO_MIN_LETTERS = 8
 
@@ -326,6 +329,64 @@ def _similarity(
     return frame.join(distinct, on=["l", "r"], how="left", maintain_order="left").get_column("s")
 
 
+def word_weights(names: pl.DataFrame) -> pl.DataFrame:
+    """Each name word's weight, log(names / names with the word), from the table's distinct names
+    (``names``: id, text): "стоматология" or "центр", which many names carry, weigh little."""
+    words = (
+        names.select("id", pl.col("text").str.split(" ").alias("word"))
+        .explode("word")
+        .filter(pl.col("word").str.len_chars() > 0)
+        .unique()
+    )
+    total = max(names.height, 1)
+    return words.group_by("word").agg(
+        (pl.lit(total, dtype=pl.Float64) / pl.len().cast(pl.Float64)).log().alias("weight")
+    )
+
+
+def _contained(
+    values: pl.DataFrame, weights: pl.DataFrame, ids_a: pl.Series, ids_b: pl.Series
+) -> pl.Series:
+    """How much of the lighter name's word weight the two names share (0–100), once per distinct
+    pair of names: "Ромашка" within "Салон красоты Ромашка" is 100, "Стоматология на Чкалова" and
+    "Стоматология Акварель" share only a common word."""
+    frame = pl.DataFrame({"l": ids_a, "r": ids_b})
+    distinct = frame.drop_nulls().unique()
+    if distinct.is_empty():
+        return pl.Series("c", [None] * frame.height, dtype=pl.Int32)
+    words = (
+        values.select("id", pl.col("text").str.split(" ").alias("word")).explode("word").unique()
+    )
+    words = words.join(weights, on="word", how="inner")
+    side_a = distinct.join(words.rename({"id": "l"}), on="l").select("l", "r", "word", "weight")
+    side_b = distinct.join(words.rename({"id": "r"}), on="r").select("l", "r", "word", "weight")
+    total_a = side_a.group_by("l", "r").agg(pl.col("weight").sum().alias("ta"))
+    total_b = side_b.group_by("l", "r").agg(pl.col("weight").sum().alias("tb"))
+    shared = (
+        side_a.join(side_b.select("l", "r", "word"), on=["l", "r", "word"], how="semi")
+        .group_by("l", "r")
+        .agg(pl.col("weight").sum().alias("shared"))
+    )
+    scored = (
+        distinct.join(total_a, on=["l", "r"], how="left")
+        .join(total_b, on=["l", "r"], how="left")
+        .join(shared, on=["l", "r"], how="left")
+        .select(
+            "l",
+            "r",
+            (
+                pl.col("shared").fill_null(0.0)
+                * 100
+                / pl.max_horizontal(pl.min_horizontal("ta", "tb"), pl.lit(1e-9))
+            )
+            .round(0)
+            .cast(pl.Int32)
+            .alias("c"),
+        )
+    )
+    return frame.join(scored, on=["l", "r"], how="left", maintain_order="left").get_column("c")
+
+
 def _both(column: str) -> pl.Expr:
     return pl.col(f"{column}_a").is_not_null() & pl.col(f"{column}_b").is_not_null()
 
@@ -344,6 +405,7 @@ def features(
     values: dict[str, pl.DataFrame],
     threshold: int,
     rules: DedupeRules,
+    weights: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The comparison levels of each pair (``sides``: the compared fields by rank; ``values``: the
     distinct names and addresses by value id). Pairs that no rule or weight could accept are dropped."""
@@ -424,6 +486,15 @@ def features(
         cutoff=min(rules.name_conflict, rules.name_support),
     )
     feats = feats.with_columns(sup=pl.when(pl.col("key_same")).then(100).otherwise(support))
+    # Whether one name is within the other, its rare words weighed most.
+    want_within = pl.when(~pl.col("key_same") & (pl.col("sup").fill_null(0) >= rules.name_support))
+    within = _contained(
+        values[KEY],
+        weights if weights is not None else word_weights(values[KEY]),
+        feats.select(want_within.then(pl.col(f"{_id(KEY)}_a"))).to_series(),
+        feats.select(want_within.then(pl.col(f"{_id(KEY)}_b"))).to_series(),
+    )
+    feats = feats.with_columns(within=pl.when(pl.col("key_same")).then(100).otherwise(within))
     # One typo (a letter dropped, added, changed, or two swapped) between two long names; a
     # different number ("Детский сад 21", "Детский сад 24") is another place, not a typo.
     want_typo = pl.when(
@@ -458,7 +529,9 @@ def features(
         .then(NAME_TYPO)
         .when(name_score >= threshold)
         .then(NAME_SIMILAR)
-        .when(sup_score.fill_null(0) >= rules.name_support)
+        # One name within the other ("Ромашка", "Салон красоты Ромашка"); sharing a word such as
+        # "стоматология" is no evidence: it is what namesakes and neighbours share.
+        .when(pl.col("within").fill_null(0) >= CONTAINED)
         .then(NAME_SUPPORT)
         .when(sup_score.is_not_null() & (sup_score < rules.name_conflict))
         .then(NAME_DIFFER)
@@ -621,17 +694,18 @@ def weigh(
     family_all = pl.col("name_all_a").fill_null(0) + pl.when(one_key).then(0).otherwise(
         pl.col("name_all_b").fill_null(0)
     )
-    # In a city, the firms counted there may be one firm whose records share no number (an old
-    # office line in a bought base): what the rest of the country says is the other estimate. A
-    # name no other city carries is one firm's; one that forty cities carry has namesakes here too.
-    in_city = (family_city - own_firms).clip(0)
+    # In a city, one firm may show as two there (a bought base's old office line shares no number
+    # with the firm's other records): one of the other firms counted there may be the pair's own.
+    # The rest of the country says how many namesakes a city of this size has anyway: a name forty
+    # cities carry has some here too, seen or not; a name no other city carries, none.
+    in_city = (family_city - own_firms - 1).clip(0)
     city_share = pl.col("city_firms").cast(pl.Float64) / pl.max_horizontal(
         firms - pl.col("city_firms").cast(pl.Float64), pl.lit(1.0)
     )
     expected = (family_all - family_city).clip(0) * city_share
     others = (
         pl.when(same_city)
-        .then(pl.min_horizontal(in_city, expected))
+        .then(pl.max_horizontal(in_city, expected))
         .otherwise((family_all - own_firms).clip(0))
     )
     scope = pl.when(same_city).then(pl.col("city_firms").cast(pl.Float64)).otherwise(firms)
@@ -1092,8 +1166,9 @@ def weighed_pairs(
             pl.col("text").str.split(" ").list.sort().list.join(" ")
         )
     m = dict(rules.weights.m)
+    weights = word_weights(values[KEY])
     for start in range(0, max(pairs.height, 1), CHUNK_PAIRS):
-        feats = features(pairs.slice(start, CHUNK_PAIRS), sides, values, threshold, rules)
+        feats = features(pairs.slice(start, CHUNK_PAIRS), sides, values, threshold, rules, weights)
         yield apply_m(weigh(feats, freq, rules, prep), m)
 
 
