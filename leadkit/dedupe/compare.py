@@ -471,12 +471,7 @@ def features(
     want_sup = pl.when(
         ~pl.col("key_same")
         & _both(_id(KEY))
-        & (
-            pl.col("phone").is_not_null()
-            | pl.col("tail").is_not_null()
-            | pl.col("addr_same")
-            | (_same(_id(CITY)) & (pl.col("name").fill_null(0) < threshold))
-        )
+        & (pl.col("phone").is_not_null() | pl.col("tail").is_not_null() | pl.col("addr_same"))
     )
     support = _similarity(
         values[KEY],
@@ -578,7 +573,17 @@ def features(
         .then(FORM_DIFFER)
         .otherwise(FORM_MISSING)
     )
-    return feats.select(
+    # Pairs no rule can accept go now, before the weights' joins: without a shared valid INN, site,
+    # number or phone digits, only a name the same, a typo or similar away, or one within the other
+    # at one address, can join two records.
+    could_match = (
+        _same(_id(INN))
+        | _same(_id(DOMAIN_EV))
+        | phone_level.is_in([PHONE_SHARE, PHONE_TAIL])
+        | name_level.is_in([NAME_EXACT, NAME_TYPO, NAME_SIMILAR])
+        | ((name_level == NAME_SUPPORT) & (addr_level == ADDR_SAME))
+    )
+    return feats.filter(could_match).select(
         "a",
         "b",
         "phone",
