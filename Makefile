@@ -20,15 +20,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p $(OUT)
-	$(BIN)/leadkit import examples/exports --map examples/maps/bought_base.yaml \
-	  | $(BIN)/leadkit clean - -o $(OUT)/leads_clean.csv
-	$(BIN)/leadkit dedupe $(OUT)/leads_clean.csv -o $(OUT)/companies.xlsx \
-	  --clusters $(OUT)/clusters.csv --review $(OUT)/review.csv
+	$(BIN)/leadkit run examples/pipeline.yaml
 	@echo
-	@echo "Cleaned leads:      $(OUT)/leads_clean.csv"
-	@echo "One row a company:  $(OUT)/companies.xlsx"
-	@echo "Why records merged: $(OUT)/clusters.csv"
-	@echo "To check by hand:   $(OUT)/review.csv"
+	@echo "The workbook to open: $(OUT)/leadkit.xlsx"
+	@echo "The tables beside it: $(OUT)/ (leads, companies, clusters, review, active, quarantine, abcde)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check leadkit tests benchmarks examples
@@ -49,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py --n 1000000
 	$(BIN)/python benchmarks/bench_phones.py --n 1000000
 	$(BIN)/python benchmarks/bench_quarantine.py --n 1000000 --calls 300000
+	$(BIN)/python benchmarks/bench_classify.py --clients 200000 --rows 5000000
 
 # The Spark engine beside Polars (local[2]), then on a standalone cluster started here (see RESULTS.md).
 bench-spark: $(STAMP)

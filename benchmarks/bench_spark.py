@@ -133,11 +133,39 @@ def _executor_processes(spark: Any) -> dict[str, Any]:
     }
 
 
-def run(sizes: list[int], master: str, polars_max: int, seed: int, executor_memory: str) -> None:
+def _clean_on_spark(
+    spark: Any, app_id: str, raw: Path, folder: Path, cleaned: Any, row: dict[str, Any], before: Any
+) -> dict[str, int]:
+    """Spark's clean of ``raw`` into ``folder``, timed and compared with Polars' ``cleaned``."""
+    import polars as pl
+
+    from leadkit.spark.clean import clean_spark
+    from leadkit.spark.tables import read_leads, write_parquet
+
+    started = time.perf_counter()
+    frame, layout = read_leads(spark, str(raw))
+    result = clean_spark(frame, layout)
+    write_parquet(result.leads, str(folder / "spark_clean.parquet"))
+    row["spark_clean_s"] = round(time.perf_counter() - started, 1)
+    middle = _stage_totals(app_id)
+    row["spark_clean_shuffle"] = _delta(middle, before)
+    spark_clean = pl.read_parquet(folder / "spark_clean.parquet" / "*.parquet")
+    row["clean_equal"] = _same_rows(spark_clean, cleaned.select(spark_clean.columns))
+    del spark_clean
+    return middle
+
+
+def run(
+    sizes: list[int],
+    master: str,
+    polars_max: int,
+    seed: int,
+    executor_memory: str,
+    steps: tuple[str, ...] = ("clean", "dedupe"),
+) -> None:
     import polars as pl
 
     import leadkit
-    from leadkit.spark.clean import clean_spark
     from leadkit.spark.dedupe import dedupe_spark
     from leadkit.spark.session import spark_session
     from leadkit.spark.tables import read_leads, write_parquet
@@ -176,21 +204,18 @@ def run(sizes: list[int], master: str, polars_max: int, seed: int, executor_memo
         cleaned.write_parquet(clean_file)
         del leads
         want = None
-        if n <= polars_max:
+        if n <= polars_max and "dedupe" in steps:
             started = time.perf_counter()
             want = leadkit.dedupe_leads(cleaned)
             row["polars_dedupe_s"] = round(time.perf_counter() - started, 1)
         before = _stage_totals(app_id)
-        started = time.perf_counter()
-        frame, layout = read_leads(spark, str(raw))
-        result = clean_spark(frame, layout)
-        write_parquet(result.leads, str(folder / "spark_clean.parquet"))
-        row["spark_clean_s"] = round(time.perf_counter() - started, 1)
-        middle = _stage_totals(app_id)
-        row["spark_clean_shuffle"] = _delta(middle, before)
-        spark_clean = pl.read_parquet(folder / "spark_clean.parquet" / "*.parquet")
-        row["clean_equal"] = _same_rows(spark_clean, cleaned.select(spark_clean.columns))
-        del spark_clean
+        middle = before
+        if "clean" in steps:
+            middle = _clean_on_spark(spark, app_id, raw, folder, cleaned, row, before)
+        if "dedupe" not in steps:
+            print(json.dumps(row), flush=True)
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
         started = time.perf_counter()
         frame, layout = read_leads(spark, str(clean_file))
         marks: list[tuple[str, dict[str, int]]] = [("start", _stage_totals(app_id))]
@@ -234,14 +259,18 @@ def main() -> None:
     parser.add_argument("--executor-memory", default="1500m")
     parser.add_argument("--polars-max", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--steps", nargs="+", choices=["clean", "dedupe"], default=["clean", "dedupe"]
+    )
     args = parser.parse_args()
+    steps = tuple(args.steps)
     if args.cluster:
         from benchmarks.spark_cluster import standalone_cluster
 
         with standalone_cluster(workers=args.workers, cores=1, memory="2g") as url:
-            run(args.n, url, args.polars_max, args.seed, args.executor_memory)
+            run(args.n, url, args.polars_max, args.seed, args.executor_memory, steps)
     else:
-        run(args.n, args.master, args.polars_max, args.seed, args.executor_memory)
+        run(args.n, args.master, args.polars_max, args.seed, args.executor_memory, steps)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,23 @@
-"""Write the example exports in examples/exports/ and the dial results for their leads in
-examples/calls/ and examples/recheck/ (run once; the files are committed).
+"""Write the example exports in examples/exports/, the dial results for their leads in
+examples/calls/ and examples/recheck/, and clients and sales for them (run once; files are committed).
 
 Each file imitates a real source in its real shape: encodings, separators, title rows, notes sheets,
 phones in every form analysts meet. The same firms recur across files, as they do in real bases.
 The dial results call those firms' numbers, written the way each dialer writes them.
 
+The CRM's client list (examples/crm/) and two sales exports (examples/sales/) feed ``leadkit classify``.
+
     python examples/build_examples.py            # everything
+    python examples/build_examples.py exports    # only the exports
     python examples/build_examples.py calls      # only the dial results
+    python examples/build_examples.py classify   # only the clients and sales
 """
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
+import sys
 from pathlib import Path
 
 import xlsxwriter
@@ -19,6 +25,9 @@ import xlsxwriter
 HERE = Path(__file__).resolve().parent / "exports"
 CALLS = Path(__file__).resolve().parent / "calls"
 RECHECK = Path(__file__).resolve().parent / "recheck"
+CRM = HERE.parent / "crm"
+SALES = HERE.parent / "sales"
+NBSP = "\u00a0"
 
 
 def two_gis_parser() -> None:
@@ -574,9 +583,364 @@ def _quote_all(cell: str) -> str:
     return cell.replace('"', '""')
 
 
-if __name__ == "__main__":
-    import sys
+def crm_clients() -> None:
+    """The CRM's client list (Bitrix24-style export: UTF-8 with BOM, ';'): channel and potential of
+    the example firms that are clients, potential written as managers type it."""
+    rows = [
+        [
+            "ID",
+            "Компания",
+            "ИНН",
+            "Код клиента",
+            "Канал продаж",
+            "Потенциал, руб.",
+            "Ответственный",
+        ],
+        ["1", 'АО "Татнефтесервис"', "0278123453", "000101", "Опт", "12 000 000", "Петров"],
+        ["2", "ООО «Ромашка»", "7704123450", "000102", "Опт", f"3{NBSP}000{NBSP}000", "Петров"],
+        ["3", "ООО «Вектор»", "7726123453", "000103", "Опт", "1 500 000,00 руб.", "Сидорова"],
+        ["4", "ООО «Вектор»", "5003123458", "000104", "Опт", "800 000", "Сидорова"],
+        ["5", "ЗАО «Стройинвест»", "", "000105", "Опт", "", "Петров"],
+        ["6", "ТОО «Алматы Трейд»", "", "000106", "Опт", "5 000 000 ₽", "Сидорова"],
+        ["7", "ИП Соколова Анна Петровна", "771234567859", "000107", "Розница", "300 000", "Ким"],
+        ["8", "Кофейня «Зерна»", "", "000108", "Розница", "600\u202f000", "Ким"],
+        ["9", "Невский пекарь", "", "000109", "Розница", "1 200 000", "Ким"],
+        ["10", "Флора", "", "000110", "Розница", "250 000", "Ким"],
+        ["11", "Автосервис на Ленина", "", "000111", "Розница", "150 000", "Ким"],
+        ["12", "Бухгалтерия Плюс", "", "000112", "Розница", "-", "Ким"],
+    ]
+    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    CRM.mkdir(exist_ok=True)
+    (CRM / "clients.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
 
+
+# 1C "Валовая прибыль предприятия" grouped by client: (client, INN, [(date, document, qty, revenue, cost)]).
+_SALES_1C: list[tuple[str, str, list[tuple[str, str, int, float, float]]]] = [
+    (
+        'АО "Татнефтесервис"',
+        "0278123453",
+        [
+            (
+                "20.11.2025",
+                "Реализация товаров и услуг ТД00-000311 от 20.11.2025 10:12:40",
+                30,
+                1_500_000,
+                1_150_000,
+            ),
+            (
+                "10.02.2026",
+                "Реализация товаров и услуг ТД00-000027 от 10.02.2026 9:30:00",
+                48,
+                2_400_000,
+                1_800_000,
+            ),
+            (
+                "15.06.2026",
+                "Реализация товаров и услуг ТД00-000148 от 15.06.2026 14:05:11",
+                36,
+                1_800_000,
+                1_350_000,
+            ),
+            (
+                "05.10.2026",
+                "Реализация товаров и услуг ТД00-000260 от 05.10.2026 11:45:00",
+                12,
+                600_000,
+                450_000,
+            ),
+        ],
+    ),
+    (
+        'ООО "Ромашка"',
+        "7704123450",
+        [
+            (
+                "15.01.2026",
+                "Реализация товаров и услуг ТД00-000004 от 15.01.2026 12:00:00",
+                400,
+                1_000_000,
+                800_000,
+            ),
+            (
+                "20.03.2026",
+                "Реализация товаров и услуг ТД00-000061 от 20.03.2026 16:20:00",
+                360,
+                900_000,
+                700_000,
+            ),
+            (
+                "25.03.2026",
+                "Возврат товаров от клиента ТД00-000003 от 25.03.2026 10:00:00",
+                -20,
+                -50_000,
+                -40_000,
+            ),
+            (
+                "01.09.2026",
+                "Реализация товаров и услуг ТД00-000201 от 01.09.2026 8:55:00",
+                100,
+                250_000,
+                190_000,
+            ),
+        ],
+    ),
+    (
+        'ООО "Вектор"',
+        "7726123453",
+        [
+            (
+                "02.04.2026",
+                "Реализация товаров и услуг ТД00-000090 от 02.04.2026 13:00:00",
+                15,
+                900_000,
+                720_000,
+            )
+        ],
+    ),
+    (
+        'ООО "Вектор"',
+        "5003123458",
+        [
+            (
+                "01.07.2025",
+                "Реализация товаров и услуг ТД00-000170 от 01.07.2025 10:00:00",
+                5,
+                300_000,
+                240_000,
+            )
+        ],
+    ),
+    (
+        "Вектор ООО",
+        "",
+        [
+            (
+                "07.07.2026",
+                "Реализация товаров и услуг ТД00-000177 от 07.07.2026 17:40:00",
+                1,
+                20_000,
+                15_000,
+            )
+        ],
+    ),
+    (
+        'ЗАО "Стройинвест"',
+        "",
+        [
+            (
+                "12.05.2026",
+                "Реализация товаров и услуг ТД00-000120 от 12.05.2026 10:30:00",
+                80,
+                400_000,
+                430_000,
+            ),
+            (
+                "30.08.2026",
+                "Реализация товаров и услуг ТД00-000199 от 30.08.2026 15:10:00",
+                30,
+                150_000,
+                180_000,
+            ),
+        ],
+    ),
+    (
+        'ТОО "Алматы Трейд"',
+        "",
+        [
+            (
+                "03.03.2026",
+                "Реализация товаров и услуг ТД00-000044 от 03.03.2026 9:00:00",
+                10,
+                600_000,
+                555_000,
+            )
+        ],
+    ),
+    (
+        'ООО "Лютик"',
+        "7701234561",
+        [
+            (
+                "06.06.2026",
+                "Реализация товаров и услуг ТД00-000140 от 06.06.2026 12:12:12",
+                25,
+                75_000,
+                50_000,
+            )
+        ],
+    ),
+    (
+        "Кофейня Зерна",
+        "",
+        [
+            (
+                "14.02.2026",
+                "Реализация товаров и услуг ТД00-000031 от 14.02.2026 10:00:00",
+                60,
+                120_000,
+                70_000,
+            ),
+            (
+                "03.11.2026",
+                "Реализация товаров и услуг ТД00-000266 от 03.11.2026 10:00:00",
+                45,
+                90_000,
+                52_000,
+            ),
+        ],
+    ),
+    (
+        "Невский пекарь",
+        "",
+        [
+            (
+                "20.01.2026",
+                "Реализация товаров и услуг ТД00-000009 от 20.01.2026 11:00:00",
+                40,
+                80_000,
+                50_000,
+            )
+        ],
+    ),
+    (
+        "Бухгалтерия Плюс",
+        "",
+        [
+            (
+                "10.03.2025",
+                "Реализация товаров и услуг ТД00-000052 от 10.03.2025 10:00:00",
+                3,
+                45_000,
+                20_000,
+            )
+        ],
+    ),
+    (
+        "Автосервис на Ленина",
+        "",
+        [
+            (
+                "09.09.2025",
+                "Реализация товаров и услуг ТД00-000240 от 09.09.2025 10:00:00",
+                12,
+                60_000,
+                35_000,
+            ),
+            (
+                "15.01.2026",
+                "Возврат товаров от клиента ТД00-000001 от 15.01.2026 9:15:00",
+                -2,
+                -10_000,
+                -6_000,
+            ),
+        ],
+    ),
+    (
+        "Розничный покупатель",
+        "",
+        [
+            (
+                "11.04.2026",
+                "Отчет о розничных продажах ТД00-000012 от 11.04.2026 21:00:00",
+                7,
+                8_400,
+                5_100,
+            ),
+            (
+                "12.04.2026",
+                "Отчет о розничных продажах ТД00-000013 от 12.04.2026 21:00:00",
+                5,
+                6_100,
+                3_700,
+            ),
+        ],
+    ),
+]
+
+
+def _money_1c(value: float) -> str:
+    """An amount as 1C writes it: no-break spaces between thousands, a decimal comma."""
+    return f"{value:,.2f}".replace(",", NBSP).replace(".", ",")
+
+
+def sales_1c() -> None:
+    """1C:УТ "Валовая прибыль предприятия" saved as CSV: cp1251, ';', a title block, a grouping row
+    per client (with its subtotals) above its documents, returns as negative rows, a final "Итого"."""
+    width = 9
+    lines = [
+        ["Валовая прибыль предприятия"],
+        [],
+        ["Параметры:", "Период: 01.01.2025 - 31.12.2026"],
+        ["Отбор:", 'Организация Равно "Торговый дом Флора и Ко"'],
+        ["Показатели:", "Выручка, Себестоимость, Валовая прибыль, Рентабельность"],
+        [],
+        [
+            "Контрагент",
+            "ИНН",
+            "Дата",
+            "Документ",
+            "Количество",
+            "Выручка",
+            "Себестоимость",
+            "Валовая прибыль",
+            "Рентабельность, %",
+        ],
+    ]
+
+    def amounts(qty: int, revenue: float, cost: float) -> list[str]:
+        margin = (revenue - cost) / revenue * 100 if revenue else 0.0
+        return [
+            str(qty),
+            _money_1c(revenue),
+            _money_1c(cost),
+            _money_1c(revenue - cost),
+            f"{margin:.2f}".replace(".", ","),
+        ]
+
+    totals = [0, 0.0, 0.0]
+    for client, inn, documents in _SALES_1C:
+        qty = sum(d[2] for d in documents)
+        revenue = sum(d[3] for d in documents)
+        cost = sum(d[4] for d in documents)
+        totals = [totals[0] + qty, totals[1] + revenue, totals[2] + cost]
+        lines.append([client, inn, "", "", *amounts(qty, revenue, cost)])
+        for day, document, q, r, c in documents:
+            lines.append(["", "", day, document, *amounts(q, r, c)])
+    lines.append(["Итого", "", "", "", *amounts(int(totals[0]), totals[1], totals[2])])
+    text = "\r\n".join(
+        ";".join(_quote(c, ";") for c in row + [""] * (width - len(row))) for row in lines
+    )
+    SALES.mkdir(exist_ok=True)
+    (SALES / "1c_valovaya_pribyl_2025-2026.csv").write_bytes((text + "\r\n").encode("cp1251"))
+
+
+def shop_orders() -> None:
+    """The online shop's order export (XLSX, English headers): real dates and numbers, a margin column
+    and no cost, the customer's id as a number (its leading zeros gone)."""
+    book = xlsxwriter.Workbook(str(SALES / "shop_orders_2026.xlsx"))
+    book.set_properties({"created": dt.datetime(2026, 12, 31, 12, 0, 0)})  # the same bytes each run
+    sheet = book.add_worksheet("Orders")
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    money = book.add_format({"num_format": "#,##0.00"})
+    sheet.write_row(0, 0, ["Order No", "Order date", "Customer", "Customer ID", "Amount", "Margin"])
+    orders = [
+        ("S-1001", dt.datetime(2026, 3, 8), "Соколова Анна", 107, 45_000.0, 18_000.0),
+        ("S-1002", dt.datetime(2026, 5, 5), "Невский пекарь", 109, 200_000.0, 70_000.0),
+        ("S-1003", dt.datetime(2026, 5, 5), "Невский пекарь", 109, 50_000.0, 20_000.0),
+        ("S-1004", dt.datetime(2026, 12, 20), "Соколова Анна", 107, 75_000.0, 30_000.0),
+        ("S-1005", dt.datetime(2027, 1, 10), "Кофейня Зерна", 108, 30_000.0, 10_000.0),
+    ]
+    for row, (number, day, customer, code, amount, margin) in enumerate(orders, start=1):
+        sheet.write_string(row, 0, number)
+        sheet.write_datetime(row, 1, day, dates)
+        sheet.write_string(row, 2, customer)
+        sheet.write_number(row, 3, code)
+        sheet.write_number(row, 4, amount, money)
+        sheet.write_number(row, 5, margin, money)
+    book.close()
+
+
+if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     if what in ("all", "exports"):
         HERE.mkdir(exist_ok=True)
@@ -590,3 +954,7 @@ if __name__ == "__main__":
         asterisk_master()
         cloud_pbx_calls()
         cloud_pbx_recheck()
+    if what in ("all", "classify"):
+        crm_clients()
+        sales_1c()
+        shop_orders()

@@ -12,6 +12,9 @@ The library behind the ``leadkit`` command; each command is one function here::
     with leadkit.open_store("quarantine.csv") as session:     # locked; committed together
         moved = leadkit.quarantine_leads(deduped.merged, calls, session.store)
         session.save(moved.store, moved.moves, changed=moved.changed)
+    clients = leadkit.read_table("clients.csv")          # with channel and potential
+    sales = leadkit.read_sales(["sales/"])
+    classes = leadkit.classify_clients(clients, sales.sales, period=(date(2026, 1, 1), None))
 
 Each step returns its tables with ``warnings`` (what it met on the way) and ``counts``. Reference data
 comes from ``load_settings()`` (the shipped files, changed by a settings file) and is passed as
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "ClassifyResult",
     "CleanResult",
     "ConfigError",
     "DedupeResult",
@@ -33,9 +37,12 @@ __all__ = [
     "ImportResult",
     "LeadkitError",
     "Notice",
+    "Period",
     "QuarantineResult",
     "RecheckResult",
+    "SalesResult",
     "Settings",
+    "classify_clients",
     "clean_leads",
     "dedupe_leads",
     "import_leads",
@@ -44,6 +51,7 @@ __all__ = [
     "open_store",
     "quarantine_leads",
     "read_dial_results",
+    "read_sales",
     "read_store",
     "read_table",
     "recheck_store",
@@ -52,6 +60,11 @@ __all__ = [
 
 # Imported when first used, so that ``leadkit --help`` does not wait for Polars.
 _WHERE = {
+    "ClassifyResult": "leadkit.classify",
+    "Period": "leadkit.classify",
+    "classify_clients": "leadkit.classify",
+    "SalesResult": "leadkit.classify",
+    "read_sales": "leadkit.classify",
     "CleanResult": "leadkit.normalize",
     "clean_leads": "leadkit.normalize",
     "DedupeResult": "leadkit.dedupe",
@@ -77,6 +90,7 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
+    from leadkit.classify import ClassifyResult, Period, SalesResult, classify_clients, read_sales
     from leadkit.config import load_maps
     from leadkit.dedupe import DedupeResult, dedupe_leads
     from leadkit.errors import ConfigError, LeadkitError, Notice

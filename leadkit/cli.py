@@ -1,29 +1,52 @@
 """The ``leadkit`` command line: parse options, call one library function, write the output.
 
 Data goes to stdout, messages to stderr. Bad input or configuration exits 1 with one line naming the file
-(and row and column where known); Typer's own usage errors exit 2.
+(and row and column where known); Typer's own usage errors exit 2. Ctrl-C, SIGTERM and SIGHUP stop a
+run with exit 130, 143 or 129 and one line saying which outputs were written (all or none).
+
+Conventions every command follows (new ones too):
+
+- help: ``metavar=`` on every option that takes a value, a one-line summary and an ``Example:``
+  paragraph in the docstring (:mod:`leadkit.cli_help` does the rest; a test walks every command);
+- the body is wrapped in :func:`_command`, checks its paths with :func:`_check_paths` before any work,
+  reads its input with :func:`_read_input` (the import options ``--map``, ``--skip-bad``,
+  ``--encoding`` for raw exports) and writes every output with :func:`_write_outputs` (all files
+  committed together);
+- counts in messages go through :func:`leadkit.errors.counted` (``1 company``, ``2 companies``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import enum
 import functools
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from leadkit import __version__
-from leadkit.errors import LeadkitError, StoreLockedError
+from leadkit.cli_help import LeadkitApp, UsageProblem, whole_number
+from leadkit.errors import LeadkitError, StoreLockedError, counted, listed
+from leadkit.io.commit import tracked
 
-app = typer.Typer(
+if TYPE_CHECKING:
+    import polars as pl
+
+    from leadkit.io.commit import OutputSet
+
+app = LeadkitApp(
     name="leadkit",
-    help="Turn messy lead lists into a clean, deduplicated, callable client base.",
+    help="Turn messy lead lists into a clean, deduplicated, callable client base.\n\n"
+    "Example:\n"
+    "  leadkit import exports/ | leadkit clean - | leadkit dedupe - -o companies.xlsx",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -38,8 +61,21 @@ def _check_region(value: str) -> str:
 
     region = value.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise typer.BadParameter(f"{value!r} is not a region code such as RU, KZ, BY, US")
+        raise UsageProblem(f"--region {value!r} is not a country code such as RU, KZ, BY, US")
     return region
+
+
+def _check_encoding(value: str | None) -> str | None:
+    import codecs
+
+    if value is None:
+        return None
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise UsageProblem(
+            f"--encoding {value!r} is not an encoding Python knows (such as koi8-r, cp866, cp1251)"
+        ) from None
 
 
 # Options shared by several commands, declared once.
@@ -48,18 +84,32 @@ Output = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Output file; the format follows the extension (.csv .tsv .xlsx .parquet .jsonl). "
-        "'-' or none: CSV on stdout.",
+        "'-' or none: CSV on standard output.",
     ),
 ]
 Excel = Annotated[
     bool,
-    typer.Option("--excel", help="CSV for a spreadsheet: UTF-8 with BOM and ';' as separator."),
+    typer.Option(
+        "--excel",
+        help="CSV for a double-click open in Excel or LibreOffice: UTF-8 with BOM, ';' as "
+        "separator, and phones and identifiers kept as text (see the README).",
+    ),
+]
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse (exit 1) instead of cutting a cell longer than Excel's 32,767 characters "
+        "in .xlsx output.",
+    ),
 ]
 Region = Annotated[
     str,
     typer.Option(
         "--region",
+        metavar="CC",
         help="Country whose national format phones without a country code are in (ISO code).",
         callback=_check_region,
     ),
@@ -67,7 +117,43 @@ Region = Annotated[
 InputTable = Annotated[
     str,
     typer.Argument(
-        help="A table written by leadkit (any output format), an export, or '-' for CSV on stdin."
+        metavar="IN",
+        help="A table written by leadkit (any output format), a raw export, or '-' for CSV on "
+        "standard input.",
+    ),
+]
+Maps = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        "-m",
+        metavar="FILE",
+        help="YAML column map for exports the synonyms do not cover (repeatable).",
+    ),
+]
+SkipBad = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad", help="Import the other files when one cannot be read (it is reported)."
+    ),
+]
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of exports whose map names none (koi8-r, cp866, …); "
+        "detected when not given.",
+        callback=_check_encoding,
+    ),
+]
+ConfigFile = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Settings file (YAML) that changes leadkit's reference data: dedupe rules, legal "
+        "forms, city names, synonyms … (see the README).",
     ),
 ]
 
@@ -109,22 +195,98 @@ def _say(message: str) -> None:
     typer.echo(f"leadkit: {message}", err=True)
 
 
+# --- one run: what it writes, and how it stops ----------------------------------------------------
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal (SIGINT, SIGTERM, SIGHUP) received while a command ran."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@dataclass
+class _Run:
+    """What the command being run has written so far, for the message when it is stopped."""
+
+    outputs: list[OutputSet] = field(default_factory=list)  # every OutputSet the command made
+    stdout: str = "no"  # "no", "started", "done"
+
+    def written(self) -> list[str]:
+        return [name for outputs in self.outputs if outputs.committed for name in outputs.written]
+
+    def not_written(self) -> list[str]:
+        return [
+            name for outputs in self.outputs if not outputs.committed for name in outputs.targets
+        ]
+
+
+_RUN = _Run()
+
+
+def _stopped(signum: int) -> str:
+    """The line for a run stopped by a signal: which outputs were written (all of a run's files
+    are committed together, so it is all of them or none)."""
+    if signum == signal.SIGINT:
+        how = "interrupted (Ctrl-C)"
+    else:
+        how = f"stopped by {signal.Signals(signum).name}"
+    written = _RUN.written()
+    said = f"{how} after writing {listed(written)}" if written else how
+    if _RUN.stdout == "started":
+        return f"{said}; the output on standard output is incomplete"
+    if written:
+        return said
+    kept = [name for name in _RUN.not_written() if Path(name).exists()]
+    unchanged = f" ({listed(kept)} left as {'it was' if len(kept) == 1 else 'they were'})"
+    return f"{how}: nothing was written" + (unchanged if kept else "")
+
+
+def _raise_interrupted(signum: int, _frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop a run as Ctrl-C does (temporary files removed, one line said)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        # SIG_IGN stays ignored (nohup); a handler installed outside Python is left alone.
+        if number is not None and signal.getsignal(number) not in (None, signal.SIG_IGN):
+            previous[number] = signal.signal(number, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def _command(func: F) -> F:
-    """Turn library errors into exit code 1 (75 for a locked store) and one line on stderr."""
+    """Turn library errors into exit code 1 (75 for a locked store) and one line on stderr, and a
+    stop signal into exit 128 + its number (Ctrl-C 130, SIGTERM 143, SIGHUP 129)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global _RUN
+        _RUN = _Run()
         try:
-            return func(*args, **kwargs)
+            with _stop_signals(), tracked() as _RUN.outputs:
+                return func(*args, **kwargs)
         except StoreLockedError as exc:
             _say(str(exc))
             raise typer.Exit(75) from None
         except LeadkitError as exc:
             _say(str(exc))
             raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            _say("interrupted; no output was written")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            _say(_stopped(signum))
+            raise typer.Exit(128 + signum) from None
         except MemoryError:
             _say("out of memory; split the input or write .parquet")
             raise typer.Exit(1) from None
@@ -137,6 +299,9 @@ def _command(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# --- helpers every command uses --------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -162,16 +327,6 @@ def _file_progress() -> Iterator[Callable[[Any, int, int], None]]:
         yield advance
 
 
-ConfigFile = Annotated[
-    str | None,
-    typer.Option(
-        "--config",
-        help="Settings file (YAML) that changes leadkit's reference data: dedupe rules, legal "
-        "forms, city names, synonyms … (see the README).",
-    ),
-]
-
-
 def _settings(config: str | None) -> Any:
     from leadkit.settings import default_settings, load_settings
 
@@ -188,24 +343,123 @@ def _warn(notices: Iterable[Any]) -> None:
         _say(f"warning: {notice}")
 
 
-def _check_paths(inputs: Iterable[str | None], outputs: dict[str, str | None]) -> None:
-    """Refuse before any work an output that is an input or another output of the same run."""
+def _identity(path: Path) -> tuple[Any, ...]:
+    """What makes two paths one file: device and inode when it exists (hard links and symlinks
+    included), else the resolved path."""
+    try:
+        info = path.stat()
+        return ("inode", info.st_dev, info.st_ino)
+    except OSError:
+        return ("path", path.resolve())
+
+
+def _check_paths(
+    inputs: Iterable[str | None],
+    outputs: dict[str, str | None],
+    *,
+    folders: Iterable[str] = (),
+) -> None:
+    """Refuse before any work an output that is an input or another output of the same run,
+    compared as files (symlinks and hard links included), naming both. ``inputs`` are every file
+    the run reads (tables, maps, settings); an output inside one of the ``folders`` an import
+    searches is refused too when it is a file that import would read."""
+    from leadkit.io.inputs import SUPPORTED_SUFFIXES
     from leadkit.io.write import check_output
 
-    seen: dict[Path, str] = {}
+    to_stdout = [o for o, p in outputs.items() if p == "-" or (p is None and o == "-o")]
+    if len(to_stdout) > 1:
+        raise LeadkitError(
+            f"{listed(to_stdout)} would all write to standard output; give all but one a file name"
+        )
+    inputs_seen: dict[tuple[Any, ...], str] = {}
     for path in inputs:
         if path and path != "-" and Path(path).exists():
-            seen[Path(path).resolve()] = path
+            inputs_seen[_identity(Path(path))] = path
+    outputs_seen: dict[tuple[Any, ...], tuple[str, str]] = {}
+    searched = [Path(f).resolve() for f in folders if f != "-" and Path(f).is_dir()]
     for option, path in outputs.items():
         if path is None or path == "-":
             continue
         check_output(path)
-        key = Path(path).resolve()
-        if key in seen:
+        key = _identity(Path(path))
+        if key in inputs_seen:
             raise LeadkitError(
-                f"{option} would overwrite {seen[key]}, which this run reads or writes", file=path
+                f"{option} would overwrite {inputs_seen[key]}, which this run reads; "
+                "choose another output file",
+                file=path,
             )
-        seen[key] = path
+        if key in outputs_seen:
+            other, other_path = outputs_seen[key]
+            raise LeadkitError(
+                f"{option} and {other} ({other_path}) are the same file; "
+                "give each output a file of its own",
+                file=path,
+            )
+        target = Path(path).resolve()
+        for folder in searched:
+            if target.is_relative_to(folder) and target.suffix.lower() in SUPPORTED_SUFFIXES:
+                if target.exists():
+                    raise LeadkitError(
+                        f"{option} would overwrite a file that this import reads from {folder}; "
+                        "choose a file outside that folder",
+                        file=path,
+                    )
+                _say(
+                    f"warning: {path}: the output is in {folder}, which this import reads: "
+                    "a later import of that folder would read it as an export"
+                )
+        outputs_seen[key] = (option, path)
+
+
+def _read_input(
+    table: str,
+    maps: Sequence[str] | None,
+    *,
+    skip_bad: bool,
+    encoding: str | None,
+    settings: Any,
+) -> pl.DataFrame:
+    """A command's input table: a leadkit table as it is, or a raw export imported as ``leadkit
+    import`` would (the same maps, ``--skip-bad``, ``--encoding`` and warnings)."""
+    from leadkit.config import load_maps
+    from leadkit.io.tables import read_leads
+
+    result = read_leads(
+        table, load_maps(maps or []), settings=settings, skip_bad=skip_bad, encoding=encoding
+    )
+    _warn(result.warnings)
+    return result.leads
+
+
+def _write_outputs(
+    files: Sequence[tuple[pl.DataFrame, str | None, str]],
+    *,
+    excel: bool = False,
+    strict: bool = False,
+) -> None:
+    """Write a run's outputs, ``(table, path, sheet)`` each: every file together (all replaced, or
+    none if anything fails or the run is stopped), then the one whose path is ``-`` or None as CSV
+    to standard output."""
+    from leadkit.io.write import OutputSet, write_table
+
+    to_files = [(t, p, s) for t, p, s in files if p is not None and p != "-"]
+    to_stdout = [t for t, p, _ in files if p is None or p == "-"]
+    if to_files:
+        planned = [str(p) for _, p, _ in to_files]
+        with OutputSet(anchor=planned[0], planned=planned) as outputs:
+            for table, path, sheet in to_files:
+                _warn(
+                    write_table(
+                        table, path, excel=excel, sheet=sheet, outputs=outputs, strict=strict
+                    )
+                )
+    for table in to_stdout[:1]:
+        _RUN.stdout = "started"
+        write_table(table, None, excel=excel)
+        _RUN.stdout = "done"
+
+
+# --- commands ---------------------------------------------------------------------------------------
 
 
 @app.command("import")
@@ -214,41 +468,46 @@ def import_command(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Export files and folders (searched recursively, in sorted order); '-' for stdin."
+            metavar="PATH...",
+            help="Export files and folders (searched recursively, in sorted order); '-' for "
+            "standard input.",
         ),
     ],
     output: Output = None,
-    maps: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map", "-m", help="YAML column map for files the synonyms do not cover (repeatable)."
-        ),
-    ] = None,
+    maps: Maps = None,
     region: Region = "RU",
     excel: Excel = False,
-    skip_bad: Annotated[
-        bool,
-        typer.Option(
-            "--skip-bad", help="Import the other files when one cannot be read (it is reported)."
-        ),
-    ] = False,
+    strict: Strict = False,
+    skip_bad: SkipBad = False,
+    encoding: Encoding = None,
     config: ConfigFile = None,
 ) -> None:
-    """Read CSV/TSV/TXT/XLSX exports into one lead table."""
+    """Read CSV/TSV/TXT/XLSX exports into one lead table.
+
+    Example:
+      leadkit import exports/ --map maps/crm.yaml -o leads.csv
+    """
     from leadkit.config import load_maps
     from leadkit.io.importer import import_leads
-    from leadkit.io.write import write_table
 
-    _check_paths(paths, {"-o": output})
+    _check_paths([*paths, *(maps or []), config], {"-o": output}, folders=paths)
     settings = _settings(config)
     source_maps = load_maps(maps or [])
     with _file_progress() as advance:
         result = import_leads(
-            paths, source_maps, settings=settings, skip_bad=skip_bad, on_file=advance
+            paths,
+            source_maps,
+            settings=settings,
+            skip_bad=skip_bad,
+            on_file=advance,
+            encoding=encoding,
         )
     _warn(result.warnings)
-    _warn(write_table(result.leads, output, excel=excel, sheet="Leads"))
-    _say(f"imported {result.counts['leads']} leads from {result.counts['files']} file(s)")
+    _write_outputs([(result.leads, output, "Leads")], excel=excel, strict=strict)
+    _say(
+        f"imported {counted(result.counts['leads'], 'lead')} "
+        f"from {counted(result.counts['files'], 'file')}"
+    )
 
 
 @app.command("clean")
@@ -258,40 +517,49 @@ def clean_command(
     output: Output = None,
     region: Region = "RU",
     excel: Excel = False,
+    strict: Strict = False,
+    maps: Maps = None,
+    skip_bad: SkipBad = False,
+    encoding: Encoding = None,
     config: ConfigFile = None,
     engine: EngineOption = Engine.polars,
     spark_master: SparkMaster = "local[*]",
 ) -> None:
-    """Normalize phones (E.164), company names, INN/OGRN, e-mails, websites and cities."""
-    from leadkit.io.tables import read_table
-    from leadkit.io.write import write_table
+    """Normalize phones (E.164), company names, INN/OGRN, e-mails, websites and cities.
+
+    Example:
+      leadkit clean leads.csv -o leads_clean.csv --region RU
+    """
     from leadkit.normalize import clean_leads
 
     if engine is Engine.spark:
         _spark_checked()
-        from leadkit.spark.run import local_paths, run_clean
+        from leadkit.spark.run import is_spark_path, local_paths, run_clean
 
-        _check_paths([table], local_paths({"-o": output}))
-        run = run_clean(
-            table,
-            output,
-            region=region,
-            excel=excel,
-            settings=_settings(config),
-            master=spark_master,
-        )
+        _check_paths([table, *(maps or []), config], local_paths({"-o": output}))
+        settings = _settings(config)
+        leads = None
+        if not is_spark_path(table):
+            leads = _read_input(
+                table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings
+            )
+        run = run_clean(table, leads, output, region=region, settings=settings, master=spark_master)
         _warn(run.warnings)
-        _say(f"cleaned {run.counts['leads']} leads, {run.counts['with_phone']} with a valid phone")
+        _write_outputs(run.files, excel=excel, strict=strict)
+        _say(
+            f"cleaned {counted(run.counts['leads'], 'lead')}, "
+            f"{run.counts['with_phone']:,} with a valid phone"
+        )
         return
-    _check_paths([table], {"-o": output})
+    _check_paths([table, *(maps or []), config], {"-o": output})
     settings = _settings(config)
-    result = clean_leads(
-        read_table(table, settings=settings), region, settings=settings, workers=_workers()
-    )
+    leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
+    result = clean_leads(leads, region, settings=settings, workers=_workers())
     _warn(result.warnings)
-    _warn(write_table(result.leads, output, excel=excel, sheet="Leads"))
+    _write_outputs([(result.leads, output, "Leads")], excel=excel, strict=strict)
     _say(
-        f"cleaned {result.counts['leads']} leads, {result.counts['with_phone']} with a valid phone"
+        f"cleaned {counted(result.counts['leads'], 'lead')}, "
+        f"{result.counts['with_phone']:,} with a valid phone"
     )
 
 
@@ -303,28 +571,33 @@ def dedupe_command(
     clusters: Annotated[
         str | None,
         typer.Option(
-            "--clusters", help="Also write every record with its cluster_id and match_reason."
+            "--clusters",
+            metavar="FILE",
+            help="Also write every record with its cluster_id and match_reason.",
         ),
     ] = None,
     threshold: Annotated[
-        int | None,
+        int,
         typer.Option(
             "--threshold",
-            min=50,
-            max=100,
+            metavar="N",
+            parser=whole_number("--threshold", 50, 100),
             help="Name similarity (50-100) that a fuzzy name match needs; higher merges less.",
         ),
-    ] = None,
+    ] = 88,
     review: Annotated[
         str | None,
         typer.Option(
-            "--review", help="Write the clusters merged on weak evidence, for a person to check."
+            "--review",
+            metavar="FILE",
+            help="Write the clusters merged on weak evidence, for a person to check.",
         ),
     ] = None,
     not_duplicates: Annotated[
         str | None,
         typer.Option(
             "--not-duplicates",
+            metavar="FILE",
             help="Table of lead_id pairs (lead_id_a, lead_id_b) a person marked as different companies.",
         ),
     ] = None,
@@ -338,14 +611,21 @@ def dedupe_command(
     ] = None,
     region: Region = "RU",
     excel: Excel = False,
+    strict: Strict = False,
+    maps: Maps = None,
+    skip_bad: SkipBad = False,
+    encoding: Encoding = None,
     config: ConfigFile = None,
     engine: EngineOption = Engine.polars,
     spark_master: SparkMaster = "local[*]",
 ) -> None:
-    """Group the records of one company and write one merged row per company."""
-    from leadkit.dedupe import DEFAULT_THRESHOLD, check_not_duplicates, dedupe_leads
-    from leadkit.io.tables import read_plain, read_table
-    from leadkit.io.write import OutputSet, write_table
+    """Group the records of one company and write one merged row per company.
+
+    Example:
+      leadkit dedupe leads_clean.csv -o companies.xlsx --clusters clusters.csv --review review.csv
+    """
+    from leadkit.dedupe import check_not_duplicates, dedupe_leads
+    from leadkit.io.tables import read_plain
 
     outputs = {"-o": output, "--clusters": clusters, "--review": review}
     if engine is Engine.spark:
@@ -353,35 +633,44 @@ def dedupe_command(
         from leadkit.spark.run import local_paths
 
         outputs = local_paths(outputs)
-    _check_paths([table, not_duplicates, previous], outputs)
+    _check_paths([table, not_duplicates, previous, *(maps or []), config], outputs)
     settings = _settings(config)
     pairs = None
     if not_duplicates is not None:
         pairs = read_plain(not_duplicates)
         check_not_duplicates(pairs, not_duplicates)
     if engine is Engine.spark:
-        from leadkit.spark.run import run_dedupe
+        from leadkit.spark.run import is_spark_path, run_dedupe
 
+        leads = None
+        if not is_spark_path(table):
+            leads = _read_input(
+                table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings
+            )
         run = run_dedupe(
             table,
+            leads,
             output=output,
             clusters=clusters,
             review=review,
             not_duplicates=pairs,
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            threshold=threshold,
             region=region,
-            excel=excel,
             settings=settings,
             master=spark_master,
             previous=previous,
         )
         _warn(run.warnings)
-        _say(f"{run.counts['records']} records → {run.counts['companies']} companies")
+        _write_outputs(run.files, excel=excel, strict=strict)
+        _say(
+            f"{counted(run.counts['records'], 'record')} → "
+            f"{counted(run.counts['companies'], 'company', 'companies')}"
+        )
         return
-    leads = read_table(table, settings=settings)
+    leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
     result = dedupe_leads(
         leads,
-        DEFAULT_THRESHOLD if threshold is None else threshold,
+        threshold,
         pairs,
         region=region,
         settings=settings,
@@ -389,22 +678,14 @@ def dedupe_command(
         previous=None if previous is None else read_plain(previous),
     )
     _warn(result.warnings)
-    files = [
-        (table_, path, sheet)
-        for table_, path, sheet in (
-            (result.merged, output, "Companies"),
-            (result.clusters, clusters, "Clusters"),
-            (result.review, review, "Review"),
-        )
-        if path is not None and path != "-"
-    ]
-    if files:
-        with OutputSet(anchor=files[0][1]) as written:
-            for table_, path, sheet in files:
-                _warn(write_table(table_, path, excel=excel, sheet=sheet, outputs=written))
-    if output is None or output == "-":
-        write_table(result.merged, output, excel=excel)
-    _say(f"{result.counts['records']} records → {result.counts['companies']} companies")
+    files = [(result.merged, output, "Companies")]
+    files += [(result.clusters, clusters, "Clusters")] if clusters is not None else []
+    files += [(result.review, review, "Review")] if review is not None else []
+    _write_outputs(files, excel=excel, strict=strict)
+    _say(
+        f"{counted(result.counts['records'], 'record')} → "
+        f"{counted(result.counts['companies'], 'company', 'companies')}"
+    )
 
 
 def _check_today(value: str | None) -> str | None:
@@ -518,6 +799,9 @@ def quarantine_command(
     excel: Excel = False,
     config: ConfigFile = None,
     wait: Wait = False,
+    maps: Maps = None,
+    skip_bad: SkipBad = False,
+    encoding: Encoding = None,
 ) -> None:
     """Move unreachable numbers, and leads left with none, into the quarantine store.
 
@@ -528,16 +812,18 @@ def quarantine_command(
 
     Example: leadkit quarantine leads_clean.csv --calls calls/ -o active.csv --store quarantine.csv
     """
-    from leadkit.io.tables import read_table
     from leadkit.io.write import write_table
     from leadkit.quarantine import quarantine_leads
     from leadkit.quarantine.calls import read_dial_results
     from leadkit.quarantine.store import open_store
 
     day = _parse_today(today)
-    _check_paths([table, *(calls or [])], {"-o": output, "--store": store, "--unknown": unknown})
+    _check_paths(
+        [table, *(calls or []), *(maps or []), config],
+        {"-o": output, "--store": store, "--unknown": unknown},
+    )
     settings = _settings(config)
-    leads = read_table(table, settings=settings)
+    leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
     results = read_dial_results(calls or [], settings=settings, region=region)
     with open_store(store, wait=wait) as session:
         result = quarantine_leads(
@@ -608,8 +894,7 @@ def recheck_command(
         typer.Option(
             "--max-attempts",
             metavar="N",
-            min=1,
-            max=100,
+            parser=whole_number("--max-attempts", 1, 100),
             help="After this many unanswered dials (the first one included) a number is "
             "exhausted and never due again.",
         ),
@@ -731,6 +1016,280 @@ def _system_today() -> Any:
     return dt.date.today()
 
 
+def _period_day(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | None
+) -> dt.date | None:
+    """``--from``/``--to``: a YYYY-MM-DD date, and the period's start not after its end (exit 2)."""
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+    other = ctx.params.get("date_to" if param.name == "date_from" else "date_from")
+    if isinstance(other, dt.date):
+        start, end = (day, other) if param.name == "date_from" else (other, day)
+        if start > end:
+            raise typer.BadParameter(f"the period starts ({start}) after it ends ({end})")
+    return day
+
+
+@app.command("classify")
+@_command
+def classify_command(
+    clients: Annotated[
+        str,
+        typer.Argument(
+            metavar="CLIENTS",
+            help="The clients: a table leadkit wrote (e.g. dedupe's companies) or a CRM export, with "
+            "channel and potential; '-' for CSV on stdin.",
+        ),
+    ],
+    sales: Annotated[
+        list[str],
+        typer.Option(
+            "--sales",
+            metavar="SALES",
+            help="Sales export (1C report, CRM or spreadsheet: CSV/TSV/TXT/XLSX) or a folder of them; "
+            "repeat for several.",
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="The classified clients; the format follows the extension (.csv .tsv .xlsx .parquet "
+            ".jsonl). Default: CSV on stdout.",
+        ),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Settings file with an 'abcde:' section, or an ABCDE rules file (tiers, matrix, loss, "
+            "key_accounts, measure). Default: the shipped rules (leadkit/data/abcde.yaml).",
+        ),
+    ] = None,
+    date_from: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            callback=_period_day,
+            parser=str,
+            help="First day of the period (YYYY-MM-DD); earlier sales count only for relationship. "
+            "Default: no limit.",
+        ),
+    ] = None,
+    date_to: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--to",
+            metavar="DATE",
+            callback=_period_day,
+            parser=str,
+            help="Last day of the period (YYYY-MM-DD); later sales are left out. Default: no limit.",
+        ),
+    ] = None,
+    summary: Annotated[
+        str | None,
+        typer.Option(
+            "--summary",
+            metavar="FILE",
+            help="Also write the channel × class table (clients, revenue, profit, share, potential). "
+            "Default: none.",
+        ),
+    ] = None,
+    unmatched: Annotated[
+        str | None,
+        typer.Option(
+            "--unmatched",
+            metavar="FILE",
+            help="Also write the sales rows that matched no client, with their file, row and reason. "
+            "Default: only counted on stderr.",
+        ),
+    ] = None,
+    previous: Annotated[
+        str | None,
+        typer.Option(
+            "--previous",
+            metavar="FILE",
+            help="An earlier classification: adds abcde_previous and moved (e.g. B→A). Default: none.",
+        ),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            metavar="MAP.yaml",
+            help="YAML column map for sales exports (fields client, inn, client_id, date, document, "
+            "revenue, cost, profit) or a clients export (repeatable). Default: header synonyms.",
+        ),
+    ] = None,
+    excel: Excel = False,
+) -> None:
+    """Class clients A–E by profit and potential within each sales channel.
+
+    Example: leadkit classify companies.csv --sales sales/ --from 2026-01-01 --to 2026-12-31
+    -o abcde.xlsx --summary summary.csv
+    """
+    from leadkit.classify import SHARE_FORMATS, classify_clients, read_sales
+    from leadkit.config import CLASSIFY_MAP_ALIASES, load_maps
+    from leadkit.io.tables import read_plain, read_table
+    from leadkit.io.write import OutputSet, write_table
+    from leadkit.settings import default_settings, load_settings
+
+    if clients == "-" and "-" in sales:
+        raise LeadkitError("only one of CLIENTS and --sales can be '-' (standard input)")
+    outputs = {"-o": output, "--summary": summary, "--unmatched": unmatched}
+    _check_paths([clients, *sales, previous], outputs)
+    settings = default_settings() if config is None else load_settings(config, section="abcde")
+    source_maps = load_maps(maps or [], aliases=CLASSIFY_MAP_ALIASES)
+    sales_read = read_sales(sales, source_maps, settings=settings)
+    _warn(sales_read.warnings)
+    table = read_table(clients, settings=settings, maps=source_maps)
+    earlier = read_plain(previous) if previous is not None else None
+    result = classify_clients(
+        table,
+        sales_read.sales,
+        period=(date_from, date_to),
+        settings=settings,
+        previous=earlier,
+        name="standard input" if clients == "-" else clients,
+    )
+    _warn(result.warnings)
+    files = [
+        (frame, path, sheet)
+        for frame, path, sheet in (
+            (result.clients, output, "ABCDE"),
+            (result.summary, summary, "Summary"),
+            (result.unmatched, unmatched, "Unmatched"),
+        )
+        if path is not None and path != "-"
+    ]
+    if files:
+        with OutputSet(anchor=files[0][1]) as written:
+            for frame, path, sheet in files:
+                _warn(
+                    write_table(
+                        frame,
+                        path,
+                        excel=excel,
+                        sheet=sheet,
+                        outputs=written,
+                        formats=SHARE_FORMATS,
+                    )
+                )
+    if output is None or output == "-":
+        write_table(result.clients, output, excel=excel)
+    counts = result.counts
+    classes = ", ".join(
+        f"{key.removeprefix('class_')} {value}"
+        for key, value in counts.items()
+        if key.startswith("class_")
+    )
+    line = (
+        f"classified {counts['clients']} clients in {counts['channels']} channel(s): {classes}; "
+        f"{counts['matched_rows']} of {counts['sales_rows']} sales rows matched"
+    )
+    if counts["unmatched_rows"]:
+        line += f", {counts['unmatched_rows']} matched no client" + (
+            "" if unmatched else " (--unmatched FILE lists them)"
+        )
+    if "moved" in counts:
+        line += f"; {counts['moved']} moved class"
+    _say(line)
+
+
+@app.command("run")
+@_command
+def run_command(
+    pipeline_file: Annotated[
+        str,
+        typer.Argument(metavar="PIPELINE.yaml", help="The pipeline file (see the README's keys)."),
+    ],
+    today: Today = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing but errors (for cron).")
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Check the file and print the plan; run nothing."),
+    ] = False,
+) -> None:
+    """Run the whole batch from one YAML file: import, clean, dedupe, quarantine, classify.
+
+    The file is checked whole before any work starts; every output, the quarantine store and its
+    journal are committed together at the end, so a failure leaves the previous ones as they were.
+
+    Example: leadkit run examples/pipeline.yaml --today 2026-11-30
+    """
+    from leadkit.pipeline import load_pipeline, plan_lines, run_pipeline, summary_lines
+
+    pipeline = load_pipeline(pipeline_file, today=_parse_today(today))
+    if dry_run:
+        for line in plan_lines(pipeline):
+            typer.echo(line)
+        return
+    with _step_display(quiet) as on_step:
+        result = run_pipeline(pipeline, on_step=on_step)
+    if quiet:
+        return
+    _warn(result.warnings)
+    for line in summary_lines(result):
+        _say(line)
+    for name, target in pipeline.outputs.items():
+        _say(f"wrote {name}: {target}")
+
+
+@contextlib.contextmanager
+def _step_display(quiet: bool) -> Iterator[Callable[[str, str], None]]:
+    """Progress of ``leadkit run``: a spinner per step on a terminal, one log line per step when
+    stderr is a file or a pipe, nothing with ``--quiet``."""
+    import time
+
+    if quiet:
+        yield lambda step, message: None
+        return
+    started: dict[str, float] = {}
+    if not sys.stderr.isatty():
+
+        def log(step: str, message: str) -> None:
+            if not message:
+                started[step] = time.perf_counter()
+            elif step in started:
+                _say(f"{step}: {message} ({time.perf_counter() - started[step]:.1f} s)")
+
+        yield log
+        return
+    from rich.console import Console
+    from rich.status import Status
+
+    console = Console(stderr=True)
+    status = Status("", console=console, spinner="dots")
+    status.start()
+
+    def show(step: str, message: str) -> None:
+        if not message:
+            started[step] = time.perf_counter()
+            status.update(f"{step}…" if step != "write" else "writing the outputs…")
+        elif step in started:
+            status.stop()
+            console.print(
+                f"[green]✓[/green] {step}: {message} ({time.perf_counter() - started[step]:.1f} s)"
+            )
+            status.start()
+
+    try:
+        yield show
+    finally:
+        status.stop()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"leadkit {__version__}")
@@ -743,7 +1302,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    """leadkit: import, clean and deduplicate lead lists from business directories and map services."""
+    """The app's own options (its help text is the ``help=`` given to ``LeadkitApp`` above)."""
 
 
 def main() -> None:

@@ -41,6 +41,41 @@ LEAD_IDS = "lead_ids"
 MATCH_REASON = "match_reason"
 CLUSTER_SIZE = "cluster_size"
 
+# Sales rows (``leadkit classify --sales``): the fields a sales export's columns feed.
+CLIENT = "client"
+CLIENT_ID = "client_id"
+DATE = "date"
+DOCUMENT = "document"
+REVENUE = "revenue"
+COST = "cost"
+PROFIT = "profit"
+
+#: Fields a sales export's column can be mapped to (``--map`` of classify, ``sales_synonyms.yaml``).
+SALES_FIELDS: tuple[str, ...] = (CLIENT, INN, CLIENT_ID, DATE, DOCUMENT, REVENUE, COST, PROFIT)
+
+# Columns ``classify`` adds to each client, in this order (``potential`` becomes a number among them).
+PROFIT_TIER = "profit_tier"
+POTENTIAL_TIER = "potential_tier"
+ABCDE = "abcde"
+PROFIT_SHARE = "profit_share"
+PROFIT_CUM_SHARE = "profit_cum_share"
+KEY_ACCOUNT = "key_account"
+RELATIONSHIP = "relationship"
+ABCDE_PREVIOUS = "abcde_previous"
+MOVED = "moved"
+CLASSIFY_COLUMNS: tuple[str, ...] = (
+    REVENUE,
+    PROFIT,
+    POTENTIAL,
+    PROFIT_TIER,
+    POTENTIAL_TIER,
+    ABCDE,
+    PROFIT_SHARE,
+    PROFIT_CUM_SHARE,
+    KEY_ACCOUNT,
+    RELATIONSHIP,
+)
+
 #: Fields a source column can be mapped to (``--map``, synonyms, profiles); ``phone`` feeds ``phone_raw``.
 SOURCE_FIELDS: tuple[str, ...] = (
     COMPANY,

@@ -6,6 +6,7 @@ The reference files (synonyms, profiles, legal forms, …) are loaded by :mod:`l
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +21,11 @@ from leadkit.errors import ConfigError
 
 #: Field names a map may use; ``phone`` is the contract's spelling for ``phone_raw``.
 FIELD_ALIASES: Mapping[str, str] = {"phone": C.PHONE_RAW, **{f: f for f in C.SOURCE_FIELDS}}
+#: Field names a sales export's map may use (``leadkit classify --sales``); ``company`` means ``client``.
+SALES_FIELD_ALIASES: Mapping[str, str] = {"company": C.CLIENT, **{f: f for f in C.SALES_FIELDS}}
+#: Field names a ``--map`` of ``classify`` may use: its entries apply to the clients table (lead
+#: fields) and to the sales exports (sales fields), each taking the fields it knows.
+CLASSIFY_MAP_ALIASES: Mapping[str, str] = {**FIELD_ALIASES, **{f: f for f in C.SALES_FIELDS}}
 #: Fields fed by every matching column (joined with ``; ``) rather than by the first one found.
 MULTI_VALUE_FIELDS: frozenset[str] = frozenset({C.PHONE_RAW, C.EMAIL, C.WEBSITE})
 
@@ -39,13 +45,14 @@ class HeaderPattern:
 
     text: str
     regex: re.Pattern[str] | None = None
+    written: str = ""  # as the map or vocabulary wrote it, for messages
 
     @classmethod
     def parse(cls, entry: str) -> HeaderPattern:
         """Build from a YAML entry; ``re:…`` entries are full-match regular expressions."""
         if entry.startswith("re:"):
-            return cls(entry, re.compile(entry[3:], re.IGNORECASE))
-        return cls(fold_header(entry))
+            return cls(entry, re.compile(entry[3:], re.IGNORECASE), entry)
+        return cls(fold_header(entry), None, entry)
 
     def matches(self, folded: str) -> bool:
         """True when the folded header is this name or matches this expression."""
@@ -61,15 +68,16 @@ class ColumnRules:
     fields: Mapping[str, tuple[HeaderPattern, ...]]
 
     @classmethod
-    def parse(cls, raw: Any, where: str) -> ColumnRules:
-        """Validate a ``columns:`` mapping (field → name or list of names)."""
+    def parse(cls, raw: Any, where: str, aliases: Mapping[str, str] = FIELD_ALIASES) -> ColumnRules:
+        """Validate a ``columns:`` mapping (field → name or list of names); ``aliases`` are the
+        field names allowed and the field each one feeds (lead fields by default)."""
         if not isinstance(raw, Mapping) or not raw:
-            raise ConfigError("'columns' must map lead fields to source column names", file=where)
+            raise ConfigError("'columns' must map fields to source column names", file=where)
         fields: dict[str, tuple[HeaderPattern, ...]] = {}
         for key, value in raw.items():
-            target = FIELD_ALIASES.get(str(key))
+            target = aliases.get(str(key))
             if target is None:
-                known = ", ".join(sorted(FIELD_ALIASES))
+                known = ", ".join(sorted(aliases))
                 raise ConfigError(
                     f"unknown field {key!r} in 'columns' (known: {known})", file=where
                 )
@@ -91,6 +99,15 @@ class ColumnRules:
             fields[target] = fields.get(target, ()) + patterns
         return cls(fields)
 
+    def only(self, aliases: Mapping[str, str]) -> ColumnRules:
+        """The rules for the fields ``aliases`` names, renamed to the field each feeds; others dropped."""
+        fields: dict[str, tuple[HeaderPattern, ...]] = {}
+        for name, patterns in self.fields.items():
+            target = aliases.get(name)
+            if target is not None:
+                fields[target] = fields.get(target, ()) + patterns
+        return ColumnRules(fields)
+
 
 @dataclass(frozen=True)
 class SourceMap:
@@ -103,6 +120,10 @@ class SourceMap:
     delimiter: str | None = None
     header_row: int | None = None
     sheet: str | None = None
+
+    def only(self, aliases: Mapping[str, str]) -> SourceMap:
+        """This entry with only the columns of the fields ``aliases`` names (see :meth:`ColumnRules.only`)."""
+        return dataclasses.replace(self, columns=self.columns.only(aliases))
 
     def applies_to(self, relative_path: str) -> bool:
         """True when the glob matches the file's name (or its relative path, for globs with '/')."""
@@ -123,8 +144,14 @@ class SourceProfile:
         return self.detect <= set(folded_headers)
 
 
-def load_maps(paths: Sequence[str | Path]) -> tuple[SourceMap, ...]:
-    """Read and validate every ``--map`` file, keeping their entries in the order given."""
+def load_maps(
+    paths: Sequence[str | Path], *, aliases: Mapping[str, str] = FIELD_ALIASES
+) -> tuple[SourceMap, ...]:
+    """Read and validate every ``--map`` file, keeping their entries in the order given.
+
+    ``aliases`` are the field names the maps may use: lead fields by default,
+    :data:`CLASSIFY_MAP_ALIASES` for ``classify`` (lead and sales fields).
+    """
     maps: list[SourceMap] = []
     for path in paths:
         where = str(path)
@@ -134,11 +161,11 @@ def load_maps(paths: Sequence[str | Path]) -> tuple[SourceMap, ...]:
             raise ConfigError(f"cannot read map: {exc.strerror}", file=where) from exc
         except UnicodeDecodeError as exc:
             raise ConfigError("map is not UTF-8 text", file=where) from exc
-        maps.extend(parse_map(text, where))
+        maps.extend(parse_map(text, where, aliases))
     return tuple(maps)
 
 
-def parse_map(text: str, where: str) -> list[SourceMap]:
+def parse_map(text: str, where: str, aliases: Mapping[str, str] = FIELD_ALIASES) -> list[SourceMap]:
     """Parse the text of a ``--map`` file (format in the README)."""
     try:
         doc = yaml.safe_load(text)
@@ -170,7 +197,7 @@ def parse_map(text: str, where: str) -> list[SourceMap]:
         result.append(
             SourceMap(
                 match=match,
-                columns=ColumnRules.parse(entry["columns"], at),
+                columns=ColumnRules.parse(entry["columns"], at, aliases),
                 origin=at,
                 encoding=_encoding(entry.get("encoding"), at),
                 delimiter=_delimiter(entry.get("delimiter"), at),

@@ -60,3 +60,15 @@ class Notice:
     def __str__(self) -> str:
         where = _where(self.file, self.row, self.column)
         return f"{where}: {self.message}" if where else self.message
+
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """A count with its noun in the right number: ``1 company``, ``2 companies``, ``1 file``."""
+    return f"{number:,} {one if number == 1 else (many or one + 's')}"
+
+
+def listed(names: list[str]) -> str:
+    """Names joined as a person writes them: ``a.csv``, ``a.csv and b.csv``, ``a, b and c``."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -6,13 +6,16 @@ changes them without editing the package through a settings file (``--config`` o
 
     # leadkit.yaml
     dedupe_rules:                  # a mapping: its keys replace the shipped file's keys
-      hub_max_names: 5             # (a nested mapping, such as weights:, key by key)
+      hub_max_names: 5
+      +weights: {prior: 1.0}       # "+key" on a mapping changes it key by key
     public_email_domains:
       +domains: [corp-mail.ru]     # a key written "+key" adds to the shipped list (or mapping)
     legal_forms: my_forms.yaml     # a path (relative to this file): replaces the whole shipped file
     profiles: [my_crm.yaml]        # extra source profiles, tried before the built-in ones
     dial_statuses:
       +actions: {busy: quarantine} # which dial results quarantine a number
+    abcde:                         # the ABCDE rules of classify
+      key_accounts: {key: 0.15}
 
 Every value is checked when it is loaded; a wrong key or value is a :class:`ConfigError` naming the file
 and the key. Library functions take these objects as arguments (``settings=``) and fall back to
@@ -32,10 +35,17 @@ from typing import Any
 
 import yaml
 
-from leadkit.config import ColumnRules, HeaderPattern, SourceProfile, fold_header
+from leadkit.config import (
+    SALES_FIELD_ALIASES,
+    ColumnRules,
+    HeaderPattern,
+    SourceProfile,
+    fold_header,
+)
 from leadkit.errors import ConfigError
 
 __all__ = [
+    "AbcdeRules",
     "CityNames",
     "CompanyNames",
     "ContactRules",
@@ -44,6 +54,7 @@ __all__ = [
     "LegalForm",
     "MatchWeights",
     "PhoneRules",
+    "SalesRules",
     "Settings",
     "default_settings",
     "load_settings",
@@ -204,6 +215,50 @@ class DialStatuses:
 
 
 @dataclass(frozen=True, eq=False)
+class SalesRules:
+    """How sales exports are read (``sales_synonyms.yaml``, ``sales_format.yaml``).
+
+    Words are folded (lower case, ё → е) as written here.
+    """
+
+    synonyms: ColumnRules
+    """Header synonyms of the sales fields (client, inn, client_id, date, document, revenue, cost, profit)."""
+    total_words: tuple[str, ...]
+    subgroup_words: tuple[str, ...]
+    currency_words: tuple[str, ...]
+    empty_words: tuple[str, ...]
+    months: tuple[tuple[str, ...], ...]
+    """Twelve lists of month names, January first."""
+
+
+@dataclass(frozen=True, eq=False)
+class AbcdeRules:
+    """The ABCDE rules of ``classify`` (``abcde.yaml``)."""
+
+    measure: str
+    """``profit`` or ``revenue``: what ``profit_tier`` ranks."""
+    tiers: tuple[str, ...]
+    """Tier names, best first."""
+    cutoffs: tuple[float, ...]
+    """One cut-off per tier but the last, increasing within (0, 1)."""
+    matrix: Mapping[tuple[str, str], str]
+    """(profit tier, potential tier) → class."""
+    loss_below: float | None
+    """Profit below this is ``loss_class``; None: no such rule."""
+    loss_class: str | None
+    key_accounts: tuple[tuple[str, float], ...]
+    """(label, share) pairs, highest share first."""
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Every class the rules can give, in report order (sorted: A to E)."""
+        found = set(self.matrix.values())
+        if self.loss_class is not None:
+            found.add(self.loss_class)
+        return tuple(sorted(found))
+
+
+@dataclass(frozen=True, eq=False)
 class Settings:
     """All of leadkit's reference data. ``origin`` says where each section came from."""
 
@@ -215,6 +270,8 @@ class Settings:
     cities: CityNames
     dedupe: DedupeRules
     dial: DialStatuses
+    sales: SalesRules
+    abcde: AbcdeRules
     origin: Mapping[str, str]
 
 
@@ -510,6 +567,161 @@ def _parse_dial_statuses(doc: _Doc) -> DialStatuses:
     )
 
 
+def _fold_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w.casefold().replace("ё", "е") for w in words)
+
+
+def _parse_sales_rules(synonyms_doc: _Doc, format_doc: _Doc) -> SalesRules:
+    synonyms = ColumnRules.parse(synonyms_doc.data, synonyms_doc.file, SALES_FIELD_ALIASES)
+    months = format_doc.get("months")
+    if (
+        not isinstance(months, list)
+        or len(months) != 12
+        or not all(
+            isinstance(m, list) and m and all(isinstance(w, str) and w.strip() for w in m)
+            for m in months
+        )
+    ):
+        raise ConfigError("'months' must be 12 lists of month names", file=format_doc.file)
+    rules = SalesRules(
+        synonyms=synonyms,
+        total_words=_fold_words(format_doc.texts("total_words")),
+        subgroup_words=_fold_words(format_doc.texts("subgroup_words", allow_empty=True)),
+        currency_words=_fold_words(format_doc.texts("currency_words", allow_empty=True)),
+        empty_words=_fold_words(format_doc.texts("empty_words", allow_empty=True)),
+        months=tuple(_fold_words(tuple(w.strip() for w in m)) for m in months),
+    )
+    format_doc.done()
+    return rules
+
+
+def _share(value: Any, key: str, file: str, *, upto_one: bool = False) -> float:
+    """A number strictly between 0 and 1 (or up to 1 inclusive)."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if ok and (0 < value < 1 or (upto_one and value == 1)):
+        return float(value)
+    limit = "above 0 and at most 1" if upto_one else "between 0 and 1 (not 0 or 1)"
+    raise ConfigError(f"'{key}' must be a number {limit} (got {value!r})", file=file)
+
+
+def _parse_abcde_rules(doc: _Doc) -> AbcdeRules:
+    file = doc.file
+    measure = doc.get("measure")
+    if measure not in ("profit", "revenue"):
+        raise ConfigError(f"'measure' must be profit or revenue (got {measure!r})", file=file)
+
+    raw_tiers = doc.get("tiers")
+    if not isinstance(raw_tiers, list) or len(raw_tiers) < 2:
+        raise ConfigError("'tiers' must be a list of at least two tiers", file=file)
+    tiers: list[str] = []
+    cutoffs: list[float] = []
+    for number, entry in enumerate(raw_tiers, start=1):
+        key = f"tiers[{number}]"
+        last = number == len(raw_tiers)
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str | int):
+            raise ConfigError(f"'{key}' must be a mapping with a 'name'", file=file)
+        unknown = sorted(str(k) for k in entry if k not in ("name", "below"))
+        if unknown:
+            raise ConfigError(f"'{key}': unknown key(s) {', '.join(unknown)}", file=file)
+        name = str(entry["name"]).strip()
+        if not name or name in tiers:
+            raise ConfigError(f"'{key}.name' must be a new, non-empty name", file=file)
+        tiers.append(name)
+        if last:
+            if "below" in entry:
+                raise ConfigError(
+                    f"'{key}.below': the last tier takes the rest and has no cut-off", file=file
+                )
+            continue
+        if "below" not in entry:
+            raise ConfigError(
+                f"'{key}.below' is missing (every tier but the last has one)", file=file
+            )
+        cutoff = _share(entry["below"], f"{key}.below", file)
+        if cutoffs and cutoff <= cutoffs[-1]:
+            raise ConfigError(
+                f"'{key}.below' must be greater than the tier before's ({cutoffs[-1]:g}): "
+                f"cut-offs increase (got {cutoff:g})",
+                file=file,
+            )
+        cutoffs.append(cutoff)
+
+    raw_matrix = doc.get("matrix")
+    if not isinstance(raw_matrix, Mapping):
+        raise ConfigError("'matrix' must map profit tiers to potential tiers to classes", file=file)
+    extra = sorted(str(k) for k in raw_matrix if str(k) not in tiers)
+    if extra:
+        raise ConfigError(
+            f"'matrix': unknown tier(s) {', '.join(extra)}; tiers: {', '.join(tiers)}", file=file
+        )
+    matrix: dict[tuple[str, str], str] = {}
+    for profit_tier in tiers:
+        row = raw_matrix.get(profit_tier)
+        if row is None:
+            raise ConfigError(
+                f"'matrix.{profit_tier}' is missing (profit tier {profit_tier})", file=file
+            )
+        if not isinstance(row, Mapping):
+            raise ConfigError(
+                f"'matrix.{profit_tier}' must map potential tiers to classes", file=file
+            )
+        extra = sorted(str(k) for k in row if str(k) not in tiers)
+        if extra:
+            raise ConfigError(
+                f"'matrix.{profit_tier}': unknown tier(s) {', '.join(extra)}; tiers: {', '.join(tiers)}",
+                file=file,
+            )
+        for potential_tier in tiers:
+            cell = row.get(potential_tier)
+            key = f"matrix.{profit_tier}.{potential_tier}"
+            if cell is None:
+                raise ConfigError(
+                    f"'{key}' is missing: no class for profit tier {profit_tier} and "
+                    f"potential tier {potential_tier}",
+                    file=file,
+                )
+            if not isinstance(cell, str | int) or not str(cell).strip():
+                raise ConfigError(f"'{key}' must be a class name", file=file)
+            matrix[(profit_tier, potential_tier)] = str(cell).strip()
+
+    loss = doc.get("loss")
+    loss_below: float | None = None
+    loss_class: str | None = None
+    if loss is not None:
+        if not isinstance(loss, Mapping) or set(map(str, loss)) != {"below", "class"}:
+            raise ConfigError(
+                "'loss' must be null or a mapping with 'below' and 'class'", file=file
+            )
+        below = loss["below"]
+        if not isinstance(below, int | float) or isinstance(below, bool):
+            raise ConfigError(f"'loss.below' must be an amount (got {below!r})", file=file)
+        if not isinstance(loss["class"], str | int) or not str(loss["class"]).strip():
+            raise ConfigError("'loss.class' must be a class name", file=file)
+        loss_below, loss_class = float(below), str(loss["class"]).strip()
+
+    raw_keys = doc.get("key_accounts")
+    if not isinstance(raw_keys, Mapping):
+        raise ConfigError("'key_accounts' must map labels to shares (e.g. key: 0.10)", file=file)
+    key_accounts = []
+    for label, value in raw_keys.items():
+        if not isinstance(label, str) or not label.strip():
+            raise ConfigError("'key_accounts': labels must be texts", file=file)
+        key_accounts.append(
+            (label.strip(), _share(value, f"key_accounts.{label}", file, upto_one=True))
+        )
+    key_accounts.sort(key=lambda pair: -pair[1])
+    doc.done()
+    return AbcdeRules(
+        measure=measure,
+        tiers=tuple(tiers),
+        cutoffs=tuple(cutoffs),
+        matrix=matrix,
+        loss_below=loss_below,
+        loss_class=loss_class,
+        key_accounts=tuple(key_accounts),
+    )
+
+
 def _parse_profile(data: Any, file: str) -> SourceProfile:
     doc = _Doc(data, file)
     name = doc.get("name")
@@ -536,6 +748,9 @@ FILES: Mapping[str, str] = {
     "city_names": "city_names.yaml",
     "dedupe_rules": "dedupe_rules.yaml",
     "dial_statuses": "dial_statuses.yaml",
+    "sales_synonyms": "sales_synonyms.yaml",
+    "sales_format": "sales_format.yaml",
+    "abcde": "abcde.yaml",
 }
 SETTINGS_KEYS = frozenset({*FILES, "profiles"})
 
@@ -583,13 +798,12 @@ def _overlay(base: Any, changes: Mapping[Any, Any], file: str) -> Any:
             if isinstance(old, list) and isinstance(value, list):
                 result[name] = [*old, *value]
             elif isinstance(old, Mapping) and isinstance(value, Mapping):
-                result[name] = {**old, **value}
+                # A mapping is changed key by key, by the same rules (nested "+key" adds too).
+                result[name] = _overlay(old, value, f"{file}.{name}")
             else:
                 raise ConfigError(
                     f"'{key}' adds to a list or mapping, and '{name}' is not one", file=file
                 )
-        elif isinstance(result.get(key), Mapping) and isinstance(value, Mapping):
-            result[key] = _overlay(result[key], value, f"{file}.{key}")
         else:
             result[key] = value
     return result
@@ -606,12 +820,18 @@ def _builtin_profiles() -> list[SourceProfile]:
 
 
 def load_settings(
-    path: str | Path | None = None, *, overrides: Mapping[str, Any] | None = None
+    path: str | Path | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    section: str | None = None,
 ) -> Settings:
     """The shipped reference data, changed by a settings file and/or a mapping of the same shape.
 
     ``overrides`` is what a pipeline file's ``settings:`` holds; its relative paths are relative to
     the current directory unless the mapping came from a file (then pass that file as ``path``).
+    With ``section`` (e.g. ``"abcde"``), a file that holds none of the settings keys is taken for
+    that one section written on its own (``classify --config abcde.yaml`` with ``tiers:``,
+    ``matrix:`` … at the top).
     """
     changes: dict[str, tuple[Any, Path, str]] = {}
     if path is not None:
@@ -620,6 +840,14 @@ def load_settings(
             doc = {}
         if not isinstance(doc, Mapping):
             raise ConfigError("a settings file maps reference names to changes", file=str(path))
+        keys = {str(k).removeprefix("+") for k in doc}
+        if (
+            section is not None
+            and not keys & SETTINGS_KEYS
+            and keys & set(_shipped(FILES[section]))
+        ):
+            changes[section] = (doc, Path(path).parent, str(path))
+            doc = {}
         for key, value in doc.items():
             changes[str(key)] = (value, Path(path).parent, f"{path}: {key}")
     for key, value in (overrides or {}).items():
@@ -674,6 +902,8 @@ def load_settings(
         cities=_parse_city_names(document("city_names")),
         dedupe=_parse_dedupe_rules(document("dedupe_rules")),
         dial=_parse_dial_statuses(document("dial_statuses")),
+        sales=_parse_sales_rules(document("sales_synonyms"), document("sales_format")),
+        abcde=_parse_abcde_rules(document("abcde")),
         origin=origin,
     )
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+import typer
+from typer.core import TyperGroup, TyperOption
 from typer.testing import CliRunner
 
 from leadkit import columns as C
@@ -26,12 +29,33 @@ def run(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
+    """Every registered command (the ones still to come too): -h and --help, real placeholders
+    instead of Python types, every default shown, a usage example, its whole summary in the list,
+    and a section in the README."""
     readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
-    commands = [c.name for c in app.registered_commands]
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    commands = group.commands
     assert {"import", "clean", "dedupe"} <= set(commands)
-    for name in commands:
+    code, listing, _ = run("-h")
+    assert code == 0 and "Usage: leadkit" in listing and "Example:" in listing
+    listing = " ".join(listing.split())
+    for name, command in commands.items():
         code, out, _ = run(name, "--help")
         assert code == 0 and "Usage" in out, name
+        code, short, _ = run(name, "-h")
+        assert code == 0 and short == out, f"leadkit {name} -h"
+        assert not re.search(r"<[a-z][^>]*>|\{\w+\}", out), f"leadkit {name}: {out}"
+        assert "Example:" in out and f"leadkit {name} " in out.split("Example:")[1], name
+        flat = " ".join(out.split())
+        for param in command.params:
+            if isinstance(param, TyperOption) and not param.is_flag and param.default is not None:
+                default = (
+                    param.default[0] if isinstance(param.default, list | tuple) else param.default
+                )
+                assert f"[default: {default}]" in flat, f"leadkit {name} {param.opts[0]}"
+        summary = (command.help or "").strip().split("\n\n")[0]
+        assert " ".join(summary.split()) in listing, f"summary of {name} is cut in leadkit -h"
         assert f"leadkit {name}" in readme, f"README does not show leadkit {name}"
 
 
@@ -41,7 +65,7 @@ def test_import_writes_csv_to_stdout_and_messages_to_stderr() -> None:
     table = pl.read_csv(io.StringIO(out), infer_schema=False)
     assert table.height == 30
     assert table.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
-    assert "imported 30 leads from 6 file(s)" in err
+    assert "imported 30 leads from 6 files" in err
     assert "Примечания" in err  # the skipped notes sheet is reported
 
 
@@ -116,3 +140,12 @@ def test_real_pipe_import_to_head_ends_quietly() -> None:
     assert rows.columns[: len(C.IMPORT_COLUMNS)] == list(C.IMPORT_COLUMNS)
     assert rows.get_column(C.LEAD_ID).str.contains(r"^L[0-9a-f]{15}$").all()
     assert rows.get_column(C.SOURCE).to_list() == ["2gis_desktop_kazan.csv"] * 2
+
+
+def test_the_threshold_default_shown_is_the_librarys() -> None:
+    from leadkit.dedupe import DEFAULT_THRESHOLD
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    (threshold,) = [p for p in group.commands["dedupe"].params if p.name == "threshold"]
+    assert threshold.default == DEFAULT_THRESHOLD

@@ -295,6 +295,7 @@ def test_merged_row_is_lossless() -> None:
             "L2",
             "ООО «Ромашка»",
             "ромашка",
+            legal_form="ООО",
             source="2gis.csv",
             city="Москва",
             address="ул. Ленина, д. 5",
@@ -319,7 +320,7 @@ def test_merged_row_is_lossless() -> None:
             contact="Петров Б.",
             rubric="Флористика",
         ),
-        extra=("rubric",),
+        extra=("rubric", C.LEGAL_FORM),
     )
     result = dedupe_leads(df)
     assert result.merged.height == 1
@@ -336,8 +337,8 @@ def test_merged_row_is_lossless() -> None:
     assert row[C.SOURCE] == "2gis.csv; crm_legacy.csv"
     assert row[C.INN] == "7707083893"
     assert row[C.INN_VALID] == "true"
-    # Longest of the names wins, with its key and form kept together.
-    assert row[C.COMPANY] == "ООО «Ромашка»"
+    # One name (key) for both: the record that carries a legal form wins, key and form kept together.
+    assert (row[C.COMPANY], row[C.LEGAL_FORM]) == ("ООО «Ромашка»", "ООО")
     assert row[C.ADDRESS] == "ул. Ленина, д. 5"
     canonical = [c for c in C.CANONICAL_ORDER if c in result.merged.columns]
     assert result.merged.columns[: len(canonical)] == canonical

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 EXPORTS = ROOT / "examples" / "exports"
 MAP = ROOT / "examples" / "maps" / "bought_base.yaml"
+CRM = ROOT / "examples" / "crm" / "clients.csv"
+SALES = ROOT / "examples" / "sales"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,37 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--review",
             str(out / "review.csv"),
         ],
+        # The yearly review: 2025, then 2026 against it.
+        [
+            "classify",
+            str(CRM),
+            "--sales",
+            str(SALES),
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "-o",
+            str(out / "abcde_2025.csv"),
+        ],
+        [
+            "classify",
+            str(CRM),
+            "--sales",
+            str(SALES),
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--previous",
+            str(out / "abcde_2025.csv"),
+            "-o",
+            str(out / "abcde.csv"),
+            "--summary",
+            str(out / "abcde_summary.csv"),
+            "--unmatched",
+            str(out / "unmatched_sales.csv"),
+        ],
     ]
     for args in steps:
         result = runner.invoke(app, args)
@@ -44,7 +77,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", ["leads_clean.csv", "companies.csv", "clusters.csv", "review.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "leads_clean.csv",
+        "companies.csv",
+        "clusters.csv",
+        "review.csv",
+        "abcde.csv",
+        "abcde_summary.csv",
+        "unmatched_sales.csv",
+    ],
+)
 def test_demo_output_is_the_golden_file(demo: Path, name: str) -> None:
     produced = (demo / name).read_text(encoding="utf-8")
     golden = GOLDEN / name

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import codecs
+import io
 import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leadkit import columns as C
 from leadkit.config import load_maps
 from leadkit.errors import ConfigError, LeadkitError
 from leadkit.io.importer import import_leads
-from leadkit.io.text import decode, sniff_delimiter
+from leadkit.io.text import decode, lines, sniff_delimiter
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -317,7 +320,7 @@ def test_map_naming_a_missing_column(tmp_path: Path) -> None:
         tmp_path / "map.yaml",
         "sources:\n  - match: 'crm_legacy*.csv'\n    columns: {company: Org, phone: [Tel1, Tel2]}\n",
     )
-    with pytest.raises(LeadkitError, match="'tel2'") as info:
+    with pytest.raises(LeadkitError, match="'Tel2'") as info:
         leads_of(data, maps=(str(mapping),))
     assert "crm_legacy.csv" in str(info.value) and "row 1" in str(info.value)
 
@@ -390,3 +393,8 @@ def test_skipped_files_are_not_counted_as_imported(tmp_path: Path) -> None:
     empty = write(tmp_path / "empty.csv", "")
     result = import_leads([str(good), str(empty)], skip_bad=True)
     assert result.counts["files"] == 1
+
+
+@given(st.text(alphabet='ab;"\r\n\u2028', max_size=40))
+def test_lines_are_the_lines_the_csv_module_reads(text: str) -> None:
+    assert list(lines(text)) == list(io.StringIO(text, newline=""))

@@ -269,12 +269,38 @@ def test_common_shapes_take_the_fast_path() -> None:
         "84951234567 (секретарь)",
         "8 (495) 123-45-67 доб. 12",
         "85551234567",  # invalid, and a single run of digits: no shorter number can hide in it
+        # the shapes real exports write most: decided by digits and separators, not a list of shapes
+        "495 123 45 67",
+        "(495)123-45-67",
+        "+7 495 123-4567",
+        "8 495 1234567",
+        "8-495-123-45-67",
+        "+7(495)1234567",
+        "(800) 555-35-35",  # bare 10 digits starting with 8: a toll-free line
+        "(727) 250-00-00",  # bare 10 digits starting with 7: Almaty
+        "(7172) 12-34-56",
+        "495 123 45 67 доб. 123",
+        "(495)123-45-67 (доб. 123)",
+        "8 495 1234567 доб 123",
+        "+7 495 123-4567 ext. 123",
+        "8 495 123 45 67 вн. 12",
+        "84951234567 факс",
+        "тел.: 8 (495) 123-45-67",
+        "123-45-67",  # 7 digits: too short to be a +7 number, reported as invalid
+        "8 (495) 12",
     ]
     decided = phones_module._fast_path(
         pl.DataFrame({"fragment": shapes}), "RU", default_settings().phones
     )
     assert sorted(decided["fragment"].to_list()) == sorted(shapes)
     by_fragment = {row["fragment"]: (row["found"], row["invalid"]) for row in decided.to_dicts()}
+    # the fast path reads each exactly as phonenumbers does, one piece at a time
+    for shape in shapes:
+        reference = phones_module._parse_fragment(shape, "RU", default_settings().phones)
+        assert by_fragment[shape] == reference, shape
+    assert by_fragment["(800) 555-35-35"] == (["+78005553535"], [])
+    assert by_fragment["84951234567 факс"] == (["+74951234567"], [])
+    assert by_fragment["123-45-67"] == ([], ["123-45-67"])
     assert by_fragment["8 (495) 123-45-67 доб. 12"] == (["+74951234567;ext=12"], [])
     assert by_fragment["8 (701) 123-45-67"] == (["+77011234567"], [])
     assert by_fragment["85551234567"] == ([], ["85551234567"])

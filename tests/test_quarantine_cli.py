@@ -201,7 +201,7 @@ def test_raw_cp1251_export_with_russian_dial_results(tmp_path: Path) -> None:
         (["quarantine", "leads_clean.csv", "--today", "30.11.2026"], 2, "not a date"),
         (["quarantine", "leads_clean.csv", "--retry-after", "6m"], 2, "months are 'mo'"),
         (["recheck", "--max-attempts", "0"], 2, "max-attempts"),
-        (["quarantine", "leads_clean.csv", "-o", "quarantine.csv"], 1, "would overwrite"),
+        (["quarantine", "leads_clean.csv", "-o", "quarantine.csv"], 1, "are the same file"),
         (["quarantine", "leads_clean.csv", "--store", "q.xlsx"], 1, "a .csv file"),
     ],
 )

@@ -176,3 +176,15 @@ def test_cli_config_option_and_its_errors(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad.yaml" in lines[0] and "hub_max_names" in lines[0]
+
+
+def test_plus_key_changes_a_nested_mapping_key_by_key(tmp_path: Path) -> None:
+    config = write(
+        tmp_path / "s.yaml",
+        "dedupe_rules:\n  +weights:\n    prior: 1.0\n    +m: {name_typo: 0.15}\n",
+    )
+    weights = load_settings(config).dedupe.weights
+    shipped = default_settings().dedupe.weights
+    assert weights.prior == 1.0 and weights.m["name_typo"] == 0.15
+    assert weights.m["name_exact"] == shipped.m["name_exact"]  # the rest as shipped
+    assert weights.unseen == shipped.unseen

@@ -77,11 +77,13 @@ def test_excel_guard_is_stricter_for_signs() -> None:
         "-",
         "+74951234567; +79161234567",
     ]
+    # Spreadsheet CSV: phones keep their + and stay text through a leading tab (no quote: they hold
+    # no letters, so nothing a spreadsheet could run); a formula is still quoted.
     assert excel == [
-        "'+7 (495) 123-45-67",
-        "+74951234567",
+        "\t+7 (495) 123-45-67",
+        "\t+74951234567",
         "-5",
-        "'+74955861234;ext=12",
+        "\t+74955861234;ext=12",
         "'+SUM(A1:A9)",
     ]
 

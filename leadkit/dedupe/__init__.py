@@ -28,7 +28,7 @@ from leadkit.dedupe.blocking import (
 from leadkit.dedupe.cluster import Evidence, cluster_pairs
 from leadkit.dedupe.compare import compare_pairs, match_frequencies
 from leadkit.dedupe.merge import merge_clusters
-from leadkit.errors import LeadkitError, Notice
+from leadkit.errors import LeadkitError, Notice, counted
 from leadkit.normalize import clean_leads, is_cleaned
 from leadkit.settings import Settings, resolve
 
@@ -89,8 +89,9 @@ def _not_duplicate_ranks(
     if unknown:
         warnings.append(
             Notice(
-                f"{unknown} not-duplicate pair(s) name a lead_id that is not in this table "
-                "and were not used"
+                f"{counted(unknown, 'not-duplicate pair')} "
+                f"{'names' if unknown == 1 else 'name'} a lead_id that is not in this table "
+                f"and {'was' if unknown == 1 else 'were'} not used"
             )
         )
     pairs = (

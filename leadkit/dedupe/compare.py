@@ -79,6 +79,9 @@ U_SAMPLE = 20_000
 U_SEED = 20261130
 #: Records a table needs before u is measured on it rather than taken from the rules file.
 MEASURE_MIN = 1_000
+#: Share (0-100) of the lighter name's word weight that the other name holds, from which one name
+#: counts as within the other.
+CONTAINED = 50
 #: Names shorter than this are not read as a typo of each other ("Вектор"/"Вектра" are two names).
 TYPO_MIN_LETTERS = 8
 
@@ -113,6 +116,17 @@ class Frequencies:
     tail_names: pl.DataFrame  # tail → names
     domain_names: pl.DataFrame  # domain → names
     u: dict[str, float]
+    words: WordCounts | None = None
+    """The names per word over the whole table, when ``prep`` is only a part of it (an engine's)."""
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """How many of a table's distinct names carry each word (``word``, ``names``), and ``total``:
+    how many distinct names the table has."""
+
+    names: pl.DataFrame
+    total: int
 
 
 def identity_firms(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
@@ -322,46 +336,157 @@ def city_pairs_at(located: pl.DataFrame, first: np.ndarray, second: np.ndarray) 
 # --- features -----------------------------------------------------------------------------------------
 
 
+_SHIFT = 1 << 32
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """Rows of a chunk that hold a pair of values, and the distinct pairs (``left`` ≤ ``right``
+    value positions) that ``codes`` points each row to."""
+
+    rows: pl.Series
+    codes: pl.Series
+    left: pl.Series
+    right: pl.Series
+    height: int
+
+
+def _distinct_pairs(pos_a: pl.Series, pos_b: pl.Series) -> _Distinct:
+    """The rows where both value positions are present, and each distinct unordered pair of them once."""
+    keyed = (
+        pl.select(
+            key=pl.min_horizontal(pos_a, pos_b).cast(pl.UInt64) * _SHIFT
+            + pl.max_horizontal(pos_a, pos_b).cast(pl.UInt64)
+        )
+        .with_row_index("row")
+        .drop_nulls("key")
+    )
+    coded = keyed.select("row", code=(pl.col("key").rank("dense") - 1).cast(pl.UInt32))
+    unique = keyed.select(pl.col("key").unique().sort()).to_series()
+    return _Distinct(
+        rows=coded.get_column("row"),
+        codes=coded.get_column("code"),
+        left=(unique // _SHIFT).cast(pl.UInt32),
+        right=(unique % _SHIFT).cast(pl.UInt32),
+        height=pos_a.len(),
+    )
+
+
+def _scatter(distinct: _Distinct, scores: pl.Series) -> pl.Series:
+    """Scores of the distinct pairs back on every row (null where a value is missing)."""
+    out = pl.repeat(None, distinct.height, dtype=pl.Int32, eager=True)
+    if distinct.rows.len() == 0:
+        return out
+    return out.scatter(distinct.rows, scores.gather(distinct.codes))
+
+
 def _similarity(
-    values: pl.DataFrame,
-    ids_a: pl.Series,
-    ids_b: pl.Series,
+    texts: pl.Series,
+    pos_a: pl.Series,
+    pos_b: pl.Series,
     scorer: Callable[..., float],
     cutoff: int | None,
 ) -> pl.Series:
-    """Similarity 0–100 (or a distance) of the texts (``values``: id, text) behind aligned value ids (null where
-    either is null), computed once per distinct pair of values; rapidfuzz scores them in parallel.
+    """Similarity 0–100 (or a distance) of the texts behind aligned value positions (null where either
+    is null), computed once per distinct pair of values; rapidfuzz scores them in parallel.
 
     Texts whose words were sorted first (``SORTED``) make ``ratio`` on them ``token_sort_ratio``.
     Scores below ``cutoff`` (where no level reads the exact value) are 0.
     """
-    frame = pl.select(
-        pl.min_horizontal(ids_a, ids_b).alias("l"), pl.max_horizontal(ids_a, ids_b).alias("r")
-    )
-    distinct = frame.drop_nulls().unique()
-    needed = pl.concat([distinct.get_column("l"), distinct.get_column("r")]).unique()
-    lookup = (
-        values.filter(pl.col("id").is_in(needed.implode()))
-        .select("id", "text")
-        .with_row_index("pos")
-    )
-    distinct = distinct.join(
-        lookup.select(pl.col("id").alias("l"), pl.col("pos").alias("lp")), on="l", how="inner"
-    ).join(lookup.select(pl.col("id").alias("r"), pl.col("pos").alias("rp")), on="r", how="inner")
+    distinct = _distinct_pairs(pos_a, pos_b)
+    if distinct.rows.len() == 0:
+        return _scatter(distinct, pl.Series([], dtype=pl.Int32))
+    needed = pl.concat([distinct.left, distinct.right]).unique().sort()
     # Each distinct text becomes a Python string once; the pairs share them by position.
-    texts = np.array(lookup.get_column("text").to_list(), dtype=object)
+    strings = np.array(texts.gather(needed).to_list(), dtype=object)
     scores = process.cpdist(
-        texts[distinct.get_column("lp").to_numpy()].tolist(),
-        texts[distinct.get_column("rp").to_numpy()].tolist(),
+        strings[needed.search_sorted(distinct.left).to_numpy()].tolist(),
+        strings[needed.search_sorted(distinct.right).to_numpy()].tolist(),
         scorer=scorer,
         score_cutoff=cutoff,
         workers=-1,
         dtype=np.float32,
     )
-    distinct = distinct.select(
-        "l", "r", pl.Series("s", scores, dtype=pl.Float32).round(0).cast(pl.Int32)
+    return _scatter(distinct, pl.Series(scores, dtype=pl.Float32).round(0).cast(pl.Int32))
+
+
+def name_words(names: pl.Series) -> pl.DataFrame:
+    """Each word of each name (``pos``: the name's position in ``names``, ``word``), each once."""
+    return (
+        names.to_frame("text")
+        .with_row_index("pos")
+        .select("pos", pl.col("text").str.split(" ").alias("word"))
+        .explode("word")
+        .filter(pl.col("word").str.len_chars() > 0)
+        .unique()
     )
-    return frame.join(distinct, on=["l", "r"], how="left", maintain_order="left").get_column("s")
+
+
+def word_weights(names: pl.Series, counts: WordCounts | None = None) -> pl.DataFrame:
+    """Each word of each distinct name (``names`` by value position) with its weight,
+    log(names / names with the word): "стоматология" or "центр", which many names carry, weigh little.
+
+    ``counts`` are the whole table's when ``names`` are only some of its names (counted from
+    ``names`` when not given)."""
+    words = name_words(names)
+    if counts is None:
+        counts = WordCounts(words.group_by("word").agg(pl.len().alias("names")), names.len())
+    total = max(counts.total, 1)
+    weights = counts.names.select(
+        "word",
+        (pl.lit(total, dtype=pl.Float64) / pl.col("names").cast(pl.Float64)).log().alias("weight"),
+    )
+    return words.join(weights, on="word").select("pos", "word", "weight").sort("pos")
+
+
+def _contained(words: pl.DataFrame, pos_a: pl.Series, pos_b: pl.Series) -> pl.Series:
+    """How much of the lighter name's word weight the two names share (0–100), once per distinct
+    pair of names (``words``: :func:`word_weights`): "Ромашка" within "Салон красоты Ромашка" is 100,
+    "Стоматология на Чкалова" and "Стоматология Акварель" share only a common word."""
+    distinct = _distinct_pairs(pos_a, pos_b)
+    if distinct.rows.len() == 0:
+        return _scatter(distinct, pl.Series([], dtype=pl.Int32))
+    pairs = pl.DataFrame({"l": distinct.left, "r": distinct.right}).with_row_index("k")
+    side_a = pairs.join(words.rename({"pos": "l"}), on="l").select("k", "word", "weight")
+    side_b = pairs.join(words.rename({"pos": "r"}), on="r").select("k", "word", "weight")
+    total_a = side_a.group_by("k").agg(pl.col("weight").sum().alias("ta"))
+    total_b = side_b.group_by("k").agg(pl.col("weight").sum().alias("tb"))
+    shared = (
+        side_a.join(side_b.select("k", "word"), on=["k", "word"], how="semi")
+        .group_by("k")
+        .agg(pl.col("weight").sum().alias("shared"))
+    )
+    scored = (
+        pairs.select("k")
+        .join(total_a, on="k", how="left")
+        .join(total_b, on="k", how="left")
+        .join(shared, on="k", how="left")
+        .sort("k")
+        .select(
+            (
+                pl.col("shared").fill_null(0.0)
+                * 100
+                / pl.max_horizontal(pl.min_horizontal("ta", "tb"), pl.lit(1e-9))
+            )
+            .round(0)
+            .cast(pl.Int32)
+        )
+        .to_series()
+    )
+    return _scatter(distinct, scored)
+
+
+def _pos(column: str) -> str:
+    return f"{column}_pos"
+
+
+def _positions(feats: pl.DataFrame, want: pl.Expr, column: str) -> tuple[pl.Series, pl.Series]:
+    """Both sides' value positions of ``column`` where ``want`` holds (null elsewhere)."""
+    both = feats.select(
+        pl.when(want).then(pl.col(f"{_pos(column)}_a")).alias("a"),
+        pl.when(want).then(pl.col(f"{_pos(column)}_b")).alias("b"),
+    )
+    return both.get_column("a"), both.get_column("b")
 
 
 def _both(column: str) -> pl.Expr:
@@ -379,12 +504,14 @@ def _differ(column: str) -> pl.Expr:
 def features(
     pairs: pl.DataFrame,
     sides: pl.DataFrame,
-    values: dict[str, pl.DataFrame],
+    texts: dict[str, pl.Series],
+    words: pl.DataFrame,
     threshold: int,
     rules: DedupeRules,
 ) -> pl.DataFrame:
-    """The comparison levels of each pair (``sides``: the compared fields by rank; ``values``: the
-    distinct names and addresses by value id). Pairs that no rule or weight could accept are dropped."""
+    """The comparison levels of each pair (``sides``: the compared fields by rank, with each name's and
+    address's position in ``texts``, the distinct names and addresses; ``words``: the names' words and
+    their weights). Pairs that no rule or weight could accept are dropped."""
     a, b = pairs.get_column("a"), pairs.get_column("b")
     feats = pl.concat(
         [
@@ -415,19 +542,17 @@ def features(
         key_same=_same(_id(KEY)),
     )
     # Similarities are the costly part: each is computed only where a level reads it.
-    want_name = pl.when(pl.col("names_close") & ~pl.col("key_same"))
+    want_name = pl.col("names_close") & ~pl.col("key_same")
     name = _similarity(
-        values[SORTED + KEY],
-        feats.select(want_name.then(pl.col(f"{_id(KEY)}_a"))).to_series(),
-        feats.select(want_name.then(pl.col(f"{_id(KEY)}_b"))).to_series(),
+        texts[SORTED + KEY],
+        *_positions(feats, want_name, KEY),
         fuzz.ratio,
         cutoff=threshold,
     )
-    want_addr = pl.when(pl.col("addr_cmp") & (pl.col(f"{_id(ADDR)}_a") != pl.col(f"{_id(ADDR)}_b")))
+    want_addr = pl.col("addr_cmp") & (pl.col(f"{_id(ADDR)}_a") != pl.col(f"{_id(ADDR)}_b"))
     addr = _similarity(
-        values[SORTED + ADDR],
-        feats.select(want_addr.then(pl.col(f"{_id(ADDR)}_a"))).to_series(),
-        feats.select(want_addr.then(pl.col(f"{_id(ADDR)}_b"))).to_series(),
+        texts[SORTED + ADDR],
+        *_positions(feats, want_addr, ADDR),
         fuzz.ratio,
         cutoff=min(rules.address_differ, rules.address_match),
     )
@@ -444,36 +569,33 @@ def features(
     )
     # The token-set similarity ("Ромашка" within "Салон красоты Ромашка") is read beside a shared
     # number or address, and between names in one city that are neither close nor far.
-    want_sup = pl.when(
+    want_sup = (
         ~pl.col("key_same")
         & _both(_id(KEY))
-        & (
-            pl.col("phone").is_not_null()
-            | pl.col("tail").is_not_null()
-            | pl.col("addr_same")
-            | (_same(_id(CITY)) & (pl.col("name").fill_null(0) < threshold))
-        )
+        & (pl.col("phone").is_not_null() | pl.col("tail").is_not_null() | pl.col("addr_same"))
     )
     support = _similarity(
-        values[KEY],
-        feats.select(want_sup.then(pl.col(f"{_id(KEY)}_a"))).to_series(),
-        feats.select(want_sup.then(pl.col(f"{_id(KEY)}_b"))).to_series(),
+        texts[KEY],
+        *_positions(feats, want_sup, KEY),
         fuzz.token_set_ratio,
         cutoff=min(rules.name_conflict, rules.name_support),
     )
     feats = feats.with_columns(sup=pl.when(pl.col("key_same")).then(100).otherwise(support))
+    # Whether one name is within the other, its rare words weighed most.
+    want_within = ~pl.col("key_same") & (pl.col("sup").fill_null(0) >= rules.name_support)
+    within = _contained(words, *_positions(feats, want_within, KEY))
+    feats = feats.with_columns(within=pl.when(pl.col("key_same")).then(100).otherwise(within))
     # One typo (a letter dropped, added, changed, or two swapped) between two long names; a
     # different number ("Детский сад 21", "Детский сад 24") is another place, not a typo.
-    want_typo = pl.when(
+    want_typo = (
         ~pl.col("key_same")
         & (pl.col("name").fill_null(0) >= threshold)
         & (pl.min_horizontal("len_a", "len_b") >= TYPO_MIN_LETTERS)
         & (pl.col("digits_a") == pl.col("digits_b")).fill_null(True)
     )
     edits = _similarity(
-        values[KEY],
-        feats.select(want_typo.then(pl.col(f"{_id(KEY)}_a"))).to_series(),
-        feats.select(want_typo.then(pl.col(f"{_id(KEY)}_b"))).to_series(),
+        texts[KEY],
+        *_positions(feats, want_typo, KEY),
         OSA.distance,
         cutoff=None,
     )
@@ -496,7 +618,9 @@ def features(
         .then(NAME_TYPO)
         .when(name_score >= threshold)
         .then(NAME_SIMILAR)
-        .when(sup_score.fill_null(0) >= rules.name_support)
+        # One name within the other ("Ромашка", "Салон красоты Ромашка"); sharing a word such as
+        # "стоматология" is no evidence: it is what namesakes and neighbours share.
+        .when(pl.col("within").fill_null(0) >= CONTAINED)
         .then(NAME_SUPPORT)
         .when(sup_score.is_not_null() & (sup_score < rules.name_conflict))
         .then(NAME_DIFFER)
@@ -543,7 +667,17 @@ def features(
         .then(FORM_DIFFER)
         .otherwise(FORM_MISSING)
     )
-    return feats.select(
+    # Pairs no rule can accept go now, before the weights' joins: without a shared valid INN, site,
+    # number or phone digits, only a name the same, a typo or similar away, or one within the other
+    # at one address, can join two records.
+    could_match = (
+        _same(_id(INN))
+        | _same(_id(DOMAIN_EV))
+        | phone_level.is_in([PHONE_SHARE, PHONE_TAIL])
+        | name_level.is_in([NAME_EXACT, NAME_TYPO, NAME_SIMILAR])
+        | ((name_level == NAME_SUPPORT) & (addr_level == ADDR_SAME))
+    )
+    return feats.filter(could_match).select(
         "a",
         "b",
         "phone",
@@ -659,17 +793,18 @@ def weigh(
     family_all = pl.col("name_all_a").fill_null(0) + pl.when(one_key).then(0).otherwise(
         pl.col("name_all_b").fill_null(0)
     )
-    # In a city, the firms counted there may be one firm whose records share no number (an old
-    # office line in a bought base): what the rest of the country says is the other estimate. A
-    # name no other city carries is one firm's; one that forty cities carry has namesakes here too.
-    in_city = (family_city - own_firms).clip(0)
+    # In a city, one firm may show as two there (a bought base's old office line shares no number
+    # with the firm's other records): one of the other firms counted there may be the pair's own.
+    # The rest of the country says how many namesakes a city of this size has anyway: a name forty
+    # cities carry has some here too, seen or not; a name no other city carries, none.
+    in_city = (family_city - own_firms - 1).clip(0)
     city_share = pl.col("city_firms").cast(pl.Float64) / pl.max_horizontal(
         firms - pl.col("city_firms").cast(pl.Float64), pl.lit(1.0)
     )
     expected = (family_all - family_city).clip(0) * city_share
     others = (
         pl.when(same_city)
-        .then(pl.min_horizontal(in_city, expected))
+        .then(pl.max_horizontal(in_city, expected))
         .otherwise((family_all - own_firms).clip(0))
     )
     scope = pl.when(same_city).then(pl.col("city_firms").cast(pl.Float64)).otherwise(firms)
@@ -979,22 +1114,28 @@ def _city_name(prep: pl.DataFrame, a: pl.Series, b: pl.Series) -> pl.Series:
     """The pair's city as a record writes it: the city cell of ``a`` or ``b`` that is the city
     compared, else the compared (folded) name in capitals."""
 
-    def fold(cell: pl.Series) -> pl.Series:
+    def fold(cell: str) -> pl.Expr:
         return (
-            cell.str.to_lowercase()
+            pl.col(cell)
+            .str.to_lowercase()
             .str.replace_all("ё", "е")
             .str.replace_all(r"[^\w]+", " ")
             .str.strip_chars()
         )
 
-    folded = prep.get_column(CITY).gather(a)
-    cell_a, cell_b = prep.get_column(CITY_TEXT).gather(a), prep.get_column(CITY_TEXT).gather(b)
-    return pl.select(
-        pl.when(fold(cell_a) == folded)
-        .then(cell_a)
-        .when(fold(cell_b) == folded)
-        .then(cell_b)
-        .otherwise(folded.str.to_titlecase())
+    cells = pl.DataFrame(
+        {
+            "folded": prep.get_column(CITY).gather(a),
+            "a": prep.get_column(CITY_TEXT).gather(a),
+            "b": prep.get_column(CITY_TEXT).gather(b),
+        }
+    )
+    return cells.select(
+        pl.when(fold("a") == pl.col("folded"))
+        .then(pl.col("a"))
+        .when(fold("b") == pl.col("folded"))
+        .then(pl.col("b"))
+        .otherwise(pl.col("folded").str.to_titlecase())
     ).to_series()
 
 
@@ -1118,20 +1259,24 @@ def weighed_pairs(
         pl.col(KEY).str.len_chars().cast(pl.Int64).alias("len"),
         pl.col(KEY).str.replace_all(r"[^0-9]", "").alias("digits"),
     )
-    values = {
-        column: prep.select(pl.col(_id(column)).alias("id"), pl.col(column).alias("text"))
-        .drop_nulls()
-        .unique("id")
-        for column in (KEY, ADDR)
-    }
-    # Words sorted once per distinct value for all chunks, not once per chunk.
+    # Each distinct name and address once, by position; its words sorted once for all chunks.
+    texts: dict[str, pl.Series] = {}
     for column in (KEY, ADDR):
-        values[SORTED + column] = values[column].with_columns(
-            pl.col("text").str.split(" ").list.sort().list.join(" ")
+        # (On frames: string expressions on a bare Series run many times slower.)
+        distinct = prep.select(pl.col(column).drop_nulls().unique()).with_row_index(_pos(column))
+        texts[column] = distinct.get_column(column)
+        texts[SORTED + column] = distinct.select(
+            pl.col(column).str.split(" ").list.sort().list.join(" ")
+        ).to_series()
+        sides = sides.with_columns(
+            prep.select(column)
+            .join(distinct, on=column, how="left", maintain_order="left")
+            .get_column(_pos(column))
         )
+    words = word_weights(texts[KEY], freq.words)
     m = dict(rules.weights.m)
     for start in range(0, max(pairs.height, 1), CHUNK_PAIRS):
-        feats = features(pairs.slice(start, CHUNK_PAIRS), sides, values, threshold, rules)
+        feats = features(pairs.slice(start, CHUNK_PAIRS), sides, texts, words, threshold, rules)
         yield apply_m(weigh(feats, freq, rules, prep), m)
 
 

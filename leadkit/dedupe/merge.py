@@ -6,9 +6,15 @@ Rules, per field:
   ``inn_valid``; ``ogrn`` with ``ogrn_valid``; ``website``, ``domain``, ``city``, ``address``, ``channel``,
   ``potential``): a valid INN/OGRN (and a city that is not a region) first, then the value most members
   share, then the longest, then the earliest record. Input order is the trust order: put the source you trust most first.
+- the name is judged by what cleaning made of it, not by the raw cell: the ``company_key`` most members
+  share, then within it the ``company_name`` spelling most of them share (``ООО «Промресурс»``,
+  ``Промресурс, ООО`` and ``Промресурс .`` all count for ``Промресурс``), then the cell as written most
+  share, one not in capitals only, one with a legal form, a registry's (valid INN), the longest, the
+  earliest.
 - unions, ``; ``-joined in first-seen order: ``email``, ``phone_raw``, ``phone_invalid``, ``contact``,
   ``category``; ``phones`` is the union as a list and ``phone`` its first number.
-- provenance (``source``, ``source_sheet``, ``source_row``): every member's value, aligned with ``lead_ids``.
+- provenance (``source``, ``source_sheet``, ``source_row``): every member's value, aligned with
+  ``lead_ids``; a member from a text file, which has no sheet, shows ``—`` in ``source_sheet``.
 - every other column: its distinct non-empty values, ``; ``-joined.
 
 ``lead_id`` of a merged row is its ``cluster_id`` (the seed's lead_id), so merged rows stay addressable.
@@ -61,6 +67,25 @@ def _preference(flag: str, cities: CityNames) -> pl.Expr:
     return (pl.col(flag) == "true").fill_null(False)
 
 
+def _name_criteria() -> list[pl.Expr]:
+    """How the merged name is chosen, most important first (larger wins): a record with a name key,
+    with a name at all; the key most members share; the spelling of it most share; the cell as
+    written most share; a spelling not in capitals only; one that came with a legal form; a
+    registry's (valid INN); the longest cell."""
+    name = pl.col(C.COMPANY_NAME)
+    return [
+        pl.col(C.COMPANY_KEY).is_not_null(),
+        pl.col(C.COMPANY).is_not_null(),
+        pl.len().over(C.CLUSTER_ID, C.COMPANY_KEY),
+        pl.len().over(C.CLUSTER_ID, C.COMPANY_NAME),
+        pl.len().over(C.CLUSTER_ID, C.COMPANY),
+        (name != name.str.to_uppercase()).fill_null(False),
+        pl.col(C.LEGAL_FORM).is_not_null(),
+        (pl.col(C.INN_VALID) == "true").fill_null(False),
+        pl.col(C.COMPANY).str.len_chars().fill_null(0),
+    ]
+
+
 def _best_records(members: pl.DataFrame, cities: CityNames) -> pl.DataFrame:
     """Per cluster (in the order of ``members``' group-by), the ``PICKS`` fields, each group from
     the record whose deciding value wins: non-empty, flag "true", most members share it, longest,
@@ -73,10 +98,13 @@ def _best_records(members: pl.DataFrame, cities: CityNames) -> pl.DataFrame:
     keys: list[pl.Expr] = []
     winners: list[pl.Expr] = []
     for pick, (lead, _, flag) in enumerate(PICKS):
-        criteria = [pl.col(lead).is_not_null()]
-        if flag:
-            criteria.append(_preference(flag, cities))
-        criteria += [pl.len().over(C.CLUSTER_ID, lead), pl.col(lead).str.len_chars()]
+        if lead == C.COMPANY:
+            criteria = _name_criteria()
+        else:
+            criteria = [pl.col(lead).is_not_null()]
+            if flag:
+                criteria.append(_preference(flag, cities))
+            criteria += [pl.len().over(C.CLUSTER_ID, lead), pl.col(lead).str.len_chars()]
         names = [f"_dd_k{pick}_{i}" for i in range(len(criteria))]
         keys += [expr.alias(name) for expr, name in zip(criteria, names, strict=True)]
         # Rows are in input order, so the smallest row number is the earliest record.
@@ -119,8 +147,14 @@ def _union(column: str) -> pl.Expr:
     return parts.list.join(C.LIST_SEPARATOR).pipe(_null_if_empty).alias(column)
 
 
+#: What an aligned list shows for a member without a value: a text file's member has no sheet.
+NO_VALUE = "—"
+
+
 def _aligned(column: str) -> pl.Expr:
-    joined = pl.col(column).list.eval(pl.element().fill_null("")).list.join(C.LIST_SEPARATOR)
+    """Every member's value in member order (aligned with ``lead_ids``), ``—`` for a member that has
+    none (``—; Компании; —`` rather than ``; Компании; ``); empty when no member has one."""
+    joined = pl.col(column).list.eval(pl.element().fill_null(NO_VALUE)).list.join(C.LIST_SEPARATOR)
     present = pl.col(column).list.drop_nulls().list.len() > 0
     return pl.when(present).then(joined).otherwise(None).alias(column)
 

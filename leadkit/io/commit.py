@@ -14,6 +14,10 @@ A run killed before step 2 leaves every target as it was (the next run removes i
 killed after it leaves the journal, and the next run with the same anchor completes the renames first
 (:func:`recover`). Either way the targets are all old or all new. A target that is a symlink is written
 through: the file it points to is replaced, the link stays.
+
+Steps 2 to 4 run with SIGINT, SIGTERM and SIGHUP held back: a Ctrl-C or a ``kill`` that arrives
+meanwhile takes effect when the commit is complete, so an interrupted run has written all of its
+outputs or none of them, and :attr:`OutputSet.committed` says which.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ import os
 import secrets
 import signal
 import stat
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -42,6 +49,46 @@ def _crash_point(name: str) -> None:
 
 #: The seam for other modules' own crash points (the store's commit, for one).
 crash_point = _crash_point
+
+
+def _pause_point(name: str) -> None:
+    """A test seam: ``LEADKIT_PAUSE_AT=name`` says so on stderr and waits here (``LEADKIT_PAUSE_SECONDS``,
+    30 by default), so that a test can send a signal at a known point."""
+    if os.environ.get("LEADKIT_PAUSE_AT") == name:
+        sys.stderr.write(f"leadkit: test seam: paused at {name}\n")
+        sys.stderr.flush()
+        time.sleep(float(os.environ.get("LEADKIT_PAUSE_SECONDS", "30")))
+
+
+#: The signals that stop a run: Ctrl-C, ``kill``/``timeout``/systemd, a closed terminal.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back SIGINT, SIGTERM and SIGHUP for the block: one that arrives meanwhile is noted, and
+    delivered again (to whatever handled it before) when the block ends. Python runs signal handlers
+    in the main thread only, so this is done there; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        arrived.append(signum)
+
+    # A handler installed outside Python (getsignal gives None) could not be put back: left alone.
+    held = [n for n in STOP_SIGNALS if signal.getsignal(n) is not None]
+    previous = {number: signal.signal(number, note) for number in held}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if arrived:
+            signal.raise_signal(arrived[0])
 
 
 def real_target(target: str | Path) -> Path:
@@ -182,6 +229,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_TRACKERS: list[list[OutputSet]] = []
+
+
+@contextlib.contextmanager
+def tracked() -> Iterator[list[OutputSet]]:
+    """Every :class:`OutputSet` created while the block runs, in order: after a stop signal the
+    command line says from them what was written and what was not, whichever command made them."""
+    found: list[OutputSet] = []
+    _TRACKERS.append(found)
+    try:
+        yield found
+    finally:
+        _TRACKERS.remove(found)
+
+
 class OutputSet:
     """The files of one run, committed together (see the module's description)::
 
@@ -191,34 +253,60 @@ class OutputSet:
     # committed here; an exception inside the block leaves every target as it was
     """
 
-    def __init__(self, anchor: str | Path) -> None:
+    def __init__(self, anchor: str | Path, planned: list[str] | None = None) -> None:
+        """``anchor``: the run's main output (its journal lives beside it); ``planned``: every output
+        the run means to add, so that a run stopped half-way can name them all."""
         self.anchor = Path(anchor)
         self.staged: list[tuple[Path, Path, str]] = []  # (temp, destination, name shown)
         self.committed = False
+        self.written: list[str] = []  # the names replaced, once committed
+        self.targets: list[str] = list(planned or [])  # every output, as the user named it
+        for found in _TRACKERS:
+            found.append(self)
         recover(self.anchor)
+
+    @property
+    def names(self) -> list[str]:
+        """The outputs staged so far, as the user named them."""
+        return [name for _, _, name in self.staged]
 
     def add(self, target: str | Path, write: Callable[[IO[bytes]], object]) -> None:
         """Stage one output; nothing is replaced before :meth:`commit`."""
         destination = real_target(target)
         if any(d == destination for _, d, _ in self.staged):
             raise LeadkitError("one run cannot write the same file twice", file=str(target))
+        if str(target) not in self.targets:
+            self.targets.append(str(target))
         self.staged.append((stage(target, write), destination, str(target)))
+        _pause_point(f"staged-{len(self.staged)}")
 
     def commit(self) -> list[str]:
-        """Replace every target; returns the names written, in order."""
-        if not self.staged:
+        """Replace every target; returns the names written, in order. Stop signals are held back
+        until it is done (see the module's description)."""
+        with signals_held():
+            try:
+                self._commit()
+            except BaseException:
+                if not journal_path(self.anchor).exists():
+                    self.abort()  # nothing was replaced: the temporary files go
+                raise
+            self.written = self.names
             self.committed = True
-            return []
+        return self.written
+
+    def _commit(self) -> None:
+        if not self.staged:
+            return
         if len(self.staged) == 1:
             temp, destination, name = self.staged[0]
             _crash_point("before-rename")
+            _pause_point("committing")
             try:
                 os.replace(temp, destination)
             except OSError as exc:
                 raise cannot_write(name, exc) from exc
             _fsync_dir(destination.parent)
-            self.committed = True
-            return [name]
+            return
         journal = journal_path(self.anchor)
         entry = {
             "version": JOURNAL_VERSION,
@@ -231,6 +319,7 @@ class OutputSet:
         os.replace(journal_temp, journal)
         _fsync_dir(journal.parent)
         _crash_point("after-journal")
+        _pause_point("committing")
         for index, (temp, destination, _) in enumerate(self.staged):
             os.replace(temp, destination)
             _crash_point(f"after-rename-{index + 1}")
@@ -238,15 +327,15 @@ class OutputSet:
             _fsync_dir(folder)
         journal.unlink()
         _fsync_dir(journal.parent)
-        self.committed = True
-        return [name for _, _, name in self.staged]
 
     def abort(self) -> None:
-        """Remove every staged temporary file; the targets stay as they were."""
-        for temp, _, _ in self.staged:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        self.staged = []
+        """Remove every staged temporary file; the targets stay as they were. (A second Ctrl-C
+        meanwhile waits until they are gone.)"""
+        with signals_held():
+            for temp, _, _ in self.staged:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+            self.staged = []
 
     def __enter__(self) -> OutputSet:
         return self

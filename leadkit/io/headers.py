@@ -7,7 +7,8 @@ built-in source profile, else the header synonyms; every other column is kept un
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from leadkit import columns as C
 from leadkit.config import MULTI_VALUE_FIELDS, ColumnRules, SourceMap, fold_header
@@ -16,6 +17,8 @@ from leadkit.settings import Settings
 
 #: How many rows from the top may hold titles before the header.
 HEADER_SEARCH_ROWS = 30
+#: How the error for a file without a recognisable header begins.
+NO_HEADER = "no company or phone column found"
 
 
 def rule_sets(
@@ -31,6 +34,25 @@ def rule_sets(
         rules.append(profile.columns)
     rules.append(settings.synonyms)
     return rules
+
+
+@dataclass(frozen=True)
+class TableKind:
+    """What kind of table a header is looked for: the rules that name its columns, and the fields it
+    must have (at least one field of every group in ``needs``)."""
+
+    rules: Callable[[Sequence[str], SourceMap | None, Settings], list[ColumnRules]]
+    needs: tuple[tuple[str, ...], ...]
+    missing: str
+    """What the error says was not found: ``company or phone``."""
+
+    def accepts(self, fields: dict[str, list[int]]) -> bool:
+        """True when the assigned fields cover every group of ``needs``."""
+        return all(any(f in fields for f in group) for group in self.needs)
+
+
+#: A lead table: a company or a phone column.
+LEADS = TableKind(rule_sets, ((C.COMPANY, C.PHONE_RAW),), "company or phone")
 
 
 def assign_columns(
@@ -72,8 +94,10 @@ def find_header(
     source: str,
     sheet: str | None,
     settings: Settings,
+    kind: TableKind = LEADS,
 ) -> int:
-    """The index of the header among the first rows: a map's ``header_row``, else the best-scoring row."""
+    """The index of the header among the first rows: a map's ``header_row``, else the best-scoring row
+    among those that name the columns ``kind`` needs."""
     where = source if sheet is None else f"{source} [{sheet}]"
     if spec is not None and spec.header_row is not None:
         index = spec.header_row - 1
@@ -85,8 +109,8 @@ def find_header(
         return index
     best, best_score = -1, 0
     for index, row in enumerate(head):
-        fields = assign_columns(row, rule_sets(row, spec, settings))
-        if C.COMPANY not in fields and C.PHONE_RAW not in fields:
+        fields = assign_columns(row, kind.rules(row, spec, settings))
+        if not kind.accepts(fields):
             continue
         mapped = 0 if spec is None else len(assign_columns(row, [spec.columns]))
         score = mapped * 100 + len(fields)
@@ -94,7 +118,7 @@ def find_header(
             best, best_score = index, score
     if best < 0:
         hint = "" if spec else "; name its columns in a --map file"
-        raise LeadkitError(f"no company or phone column found in the first rows{hint}", file=where)
+        raise LeadkitError(f"no {kind.missing} column found in the first rows{hint}", file=where)
     if spec is not None:
         check_map_columns(head[best], spec, where, best + 1)
     return best
@@ -107,8 +131,8 @@ def check_map_columns(header: list[str], spec: SourceMap, where: str, row: int) 
         for pattern in patterns:
             if pattern.regex is None and pattern.text not in folded:
                 raise LeadkitError(
-                    f"the map ({spec.origin}) names column {pattern.text!r} for {name}, "
-                    "which the header does not have",
+                    f"the map ({spec.origin}) names column {pattern.written or pattern.text!r} "
+                    f"for {name}, which the header does not have",
                     file=where,
                     row=row,
                 )

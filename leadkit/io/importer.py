@@ -20,6 +20,9 @@ from leadkit.config import SourceMap
 from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import (
     HEADER_SEARCH_ROWS,
+    LEADS,
+    NO_HEADER,
+    TableKind,
     assign_columns,
     extra_names,
     find_header,
@@ -28,8 +31,9 @@ from leadkit.io.headers import (
 from leadkit.io.inputs import WORKBOOK_SUFFIXES, InputFile, find_inputs
 from leadkit.io.sheets import read_sheets, sheet_names
 from leadkit.io.text import (
-    decode,
+    decode_text,
     drop_empty_rows,
+    encoding_candidates,
     head_records,
     lines,
     records,
@@ -62,6 +66,8 @@ class Grid:
     spec: SourceMap | None
     delimiter: str | None = None  # None for workbook sheets
     surplus: tuple[str, ...] = ()  # names given to cells that stood beyond the header (extra_N)
+    where: str = ""  # the file as messages name it ("standard input" for -)
+    encoding: str | None = None  # what a text file was read as (None for workbook sheets)
 
 
 def import_leads(
@@ -72,12 +78,15 @@ def import_leads(
     skip_bad: bool = False,
     on_file: Callable[[InputFile, int, int], None] | None = None,
     stdin: io.BufferedIOBase | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import every file under ``paths`` into one lead table (import columns first, then the sources' own).
 
     With ``skip_bad`` a file that cannot be read is reported as a warning and the others still import;
     without it the first bad file stops the import, so no lead list is ever silently incomplete.
     ``on_file(file, index, total)`` is called before each file is read (for a progress bar).
+    ``encoding`` is the text encoding of files whose map entry names none (else it is detected).
+    A map entry whose glob matches none of the files is reported.
     """
     settings = resolve(settings)
     inputs, warnings = find_inputs(paths)
@@ -87,7 +96,7 @@ def import_leads(
         if on_file is not None:
             on_file(item, index, len(inputs))
         try:
-            grids = read_grids(item, maps, warnings, settings, stdin)
+            grids = read_grids(item, maps, warnings, settings, stdin, encoding)
             frames.extend(to_leads(grid, settings, warnings) for grid in grids)
             imported += 1
         except LeadkitError as exc:
@@ -95,11 +104,32 @@ def import_leads(
                 raise
             skipped += 1
             warnings.append(Notice(f"{exc.message}; file skipped", exc.file, exc.row, exc.column))
+    warnings.extend(unused_maps(maps, inputs))
     if not frames:
-        raise LeadkitError("no leads found in " + ", ".join(paths))
+        skips = [w for w in warnings if w.message.endswith("; file skipped")]
+        first = str(skips[0]).removesuffix("; file skipped") if skips else ""
+        why = f" (every file was skipped; the first: {first})" if skips else ""
+        raise LeadkitError(
+            "no leads found in "
+            + ", ".join("standard input" if p == "-" else p for p in paths)
+            + why
+        )
     leads = with_lead_ids(pl.concat(frames, how="diagonal_relaxed"))
     counts = {"files": imported, "files_skipped": skipped, "leads": leads.height}
     return ImportResult(leads, warnings, counts)
+
+
+def unused_maps(maps: Sequence[SourceMap], inputs: Sequence[InputFile]) -> list[Notice]:
+    """A warning for each map entry whose glob matches none of the files read (a typo in ``match``
+    would otherwise leave its files to the synonyms without a word)."""
+    return [
+        Notice(
+            f"the map entry match {spec.match!r} matches none of the files read, so it was not used",
+            file=spec.origin,
+        )
+        for spec in maps
+        if not any(spec.applies_to(item.source) for item in inputs)
+    ]
 
 
 # --- files to grids ---------------------------------------------------------------------------------
@@ -111,6 +141,7 @@ def read_grids(
     warnings: list[Notice],
     settings: Settings,
     stdin: io.BufferedIOBase | None = None,
+    encoding: str | None = None,
 ) -> list[Grid]:
     """The tables in one file: one for a text file, one per recognisable sheet of a workbook."""
     spec = next((m for m in maps if m.applies_to(item.source)), None)
@@ -124,16 +155,18 @@ def read_grids(
         except OSError as exc:
             raise LeadkitError(f"cannot read: {exc.strerror}", file=item.source) from exc
     default = "\t" if item.suffix == ".tsv" else None
-    grid = read_delimited(data, item.source, spec, default, settings)
+    grid = read_delimited(
+        data, item.source, spec, default, settings, where=item.where, encoding=encoding
+    )
     if grid.rows.height == 0:
-        warnings.append(Notice("a header but no data rows", file=item.source))
+        warnings.append(Notice("a header but no data rows", file=item.where))
     assert grid.delimiter is not None
     for row in runaway_quotes(grid.rows, len(grid.headers), grid.delimiter):
         warnings.append(
             Notice(
                 "a quoted cell runs over several lines that look like rows of their own; "
                 "check that row for a stray quote",
-                file=item.source,
+                file=item.where,
                 row=row,
             )
         )
@@ -142,7 +175,7 @@ def read_grids(
             Notice(
                 "some rows have more cells than the header; "
                 f"the surplus is kept in {', '.join(grid.surplus)}",
-                file=item.source,
+                file=item.where,
             )
         )
     return [grid]
@@ -154,22 +187,82 @@ def read_delimited(
     spec: SourceMap | None,
     default: str | None,
     settings: Settings,
+    kind: TableKind = LEADS,
+    *,
+    where: str | None = None,
+    encoding: str | None = None,
 ) -> Grid:
-    """One delimited export as a grid: decoded, separator sniffed, header found."""
-    text = decode(data, source, spec.encoding if spec else None)
+    """One delimited export as a grid: decoded, separator sniffed, the header ``kind`` needs found.
+
+    ``where`` names the file in messages (``source`` when not given); ``encoding`` is used when the
+    map entry names none. Text that was taken for cp1251 but shows no header is tried again in the
+    other encodings charset-normalizer finds it readable in, likeliest first, and read in the first
+    that shows a header (KOI8-R in capitals reads as cp1251 letters, and a detector alone may take
+    it for Greek).
+    """
+    where = where or source
+    given = (spec.encoding if spec else None) or encoding
+    from_stdin = where == "standard input"
+    text, used = decode_text(data, where, given, from_stdin=from_stdin)
     if not text.strip():
-        raise LeadkitError("the file is empty", file=source)
+        raise LeadkitError("the file is empty", file=where)
+    try:
+        return _grid(text, used, source, where, spec, default, settings, kind)
+    except LeadkitError as exc:
+        if given is not None or used != "cp1251" or not exc.message.startswith(NO_HEADER):
+            raise
+        for name in encoding_candidates(data, exclude=("cp1251",))[:_RETRIES]:
+            try:
+                return _grid(data.decode(name), name, source, where, spec, default, settings, kind)
+            except (LeadkitError, UnicodeDecodeError, LookupError):
+                continue
+        raise
+
+
+def _grid(
+    text: str,
+    encoding: str,
+    source: str,
+    where: str,
+    spec: SourceMap | None,
+    default: str | None,
+    settings: Settings,
+    kind: TableKind,
+) -> Grid:
     delimiter = (spec.delimiter if spec else None) or sniff_delimiter(text, default)
-    head, starts = head_records(text, delimiter, HEADER_SEARCH_ROWS, source)
-    header_index = find_header(head, spec, source, None, settings)
+    head, starts = head_records(text, delimiter, HEADER_SEARCH_ROWS, where)
+    try:
+        header_index = find_header(head, spec, where, None, settings, kind)
+    except LeadkitError as exc:
+        if exc.message.startswith(NO_HEADER) and encoding not in _SURE_ENCODINGS:
+            exc.message += (
+                f" (the text was read as {encoding}; if it looks wrong, name the encoding with "
+                "--encoding)"
+            )
+        raise
     headers = head[header_index]
     line_list = [line for _, line in zip(range(starts[header_index]), lines(text), strict=False)]
     body = text[sum(len(line) for line in line_list) :]
-    rows = records(body, delimiter, len(headers), source, header_index + 2)
+    rows = records(body, delimiter, len(headers), where, header_index + 2)
     named = _extend_headers(headers, rows)
     return Grid(
-        source, "", header_index + 1, named, rows, spec, delimiter, tuple(named[len(headers) :])
+        source,
+        "",
+        header_index + 1,
+        named,
+        rows,
+        spec,
+        delimiter,
+        tuple(named[len(headers) :]),
+        where=where,
+        encoding=encoding,
     )
+
+
+#: How many other encodings a cp1251 guess without a header is tried in.
+_RETRIES = 8
+#: Encodings that are known rather than guessed (a BOM, UTF-8 that decodes, UTF-16's zero bytes).
+_SURE_ENCODINGS = frozenset({"utf-8", "utf-16-le", "utf-16-be"})
 
 
 def _extend_headers(headers: list[str], rows: pl.DataFrame) -> list[str]:
@@ -231,9 +324,9 @@ def to_leads(grid: Grid, settings: Settings, warnings: list[Notice] | None = Non
     """A grid as lead rows: the import columns, the source's other columns, and the content for the lead id."""
     assigned = assign_columns(grid.headers, rule_sets(grid.headers, grid.spec, settings))
     if C.COMPANY not in assigned and C.PHONE_RAW not in assigned:
-        raise LeadkitError("no company or phone column found", file=grid.source)
+        raise LeadkitError("no company or phone column found", file=grid.where or grid.source)
     if warnings is not None and C.COMPANY not in assigned:
-        where = grid.source + (f" [{grid.sheet}]" if grid.sheet else "")
+        where = (grid.where or grid.source) + (f" [{grid.sheet}]" if grid.sheet else "")
         warnings.append(
             Notice("no company column found, leads carry phones only (name it in a --map)", where)
         )

@@ -22,6 +22,11 @@ class InputFile:
     source: str
 
     @property
+    def where(self) -> str:
+        """The file as messages name it: ``standard input`` for ``-``, else its source name."""
+        return "standard input" if self.path is None else self.source
+
+    @property
     def suffix(self) -> str:
         """The lower-case extension (``.csv`` for standard input)."""
         return ".csv" if self.path is None else self.path.suffix.lower()

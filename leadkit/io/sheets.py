@@ -1,7 +1,9 @@
-"""Workbook sheets (XLSX, XLSM, XLS, ODS) as rows of cell texts: the one workbook reader of leadkit.
+"""Workbook sheets (XLSX, XLSM, XLS, ODS) as rows of cells: the one workbook reader of leadkit.
 
 Read with python-calamine, which keeps empty leading rows (so row numbers are the spreadsheet's own).
-A number cell comes back as the digits a person sees (7707083893, never 7.7e9); dates in ISO form.
+:func:`read_sheets` gives cell texts: a number cell comes back as the digits a person sees (7707083893,
+never 7.7e9), dates in ISO form. :func:`read_sheet_values` gives the cells' own values (numbers as
+floats, dates as dates), for tables of amounts such as sales reports.
 """
 
 from __future__ import annotations
@@ -24,13 +26,22 @@ def read_sheets(
     path: str, where: str, names: list[str] | None = None
 ) -> Iterator[tuple[str, Rows]]:
     """Each sheet (or each of ``names``) as ``(name, rows of cell texts)``; empty cells are None."""
+    for name, values in read_sheet_values(path, where, names):
+        yield name, [[cell_text(v) for v in row] for row in values]
+
+
+def read_sheet_values(
+    path: str, where: str, names: list[str] | None = None
+) -> Iterator[tuple[str, list[list[Any]]]]:
+    """Each sheet (or each of ``names``) as ``(name, rows of cell values)``: text as ``str``, numbers as
+    ``float``, dates as ``datetime.date``/``datetime.datetime``, booleans as ``bool``; empty cells ``""``."""
     workbook = _open(path, where)
     for name in names if names is not None else list(workbook.sheet_names):
         try:
             values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types
             raise LeadkitError(f"sheet {name!r} is unreadable: {exc}", file=where) from exc
-        yield name, [[cell_text(v) for v in row] for row in values]
+        yield name, values
 
 
 def _open(path: str, where: str) -> Any:

@@ -1,27 +1,35 @@
-"""Read the tables leadkit writes (CSV, TSV, XLSX, Parquet, JSONL, or CSV on stdin) back into memory.
+"""Read the tables leadkit writes (CSV, TSV, XLSX, Parquet, JSONL, or CSV on standard input) back
+into memory.
 
-A table without ``lead_id`` is taken for a raw export and imported, so every command accepts exports.
+A table without ``lead_id`` is taken for a raw export and imported, with the import's options (maps,
+``skip_bad``, encoding) and its warnings, so every command accepts exports as ``import`` does.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from leadkit import columns as C
-from leadkit.errors import LeadkitError
+from leadkit.config import SourceMap
+from leadkit.errors import LeadkitError, Notice
 from leadkit.io.formulas import unguard_formulas
-from leadkit.io.inputs import DELIMITED_SUFFIXES, STDIN, WORKBOOK_SUFFIXES, InputFile
+from leadkit.io.inputs import DELIMITED_SUFFIXES, STDIN, WORKBOOK_SUFFIXES
 from leadkit.io.sheets import read_sheets, sheet_names
-from leadkit.io.text import decode, sniff_delimiter
-from leadkit.settings import Settings, resolve
+from leadkit.io.text import decode, lines, sniff_delimiter
+from leadkit.settings import Settings
 
-__all__ = ["read_plain", "read_table", "to_lead_frame"]
+if TYPE_CHECKING:
+    from leadkit.io.importer import ImportResult
+
+__all__ = ["read_leads", "read_plain", "read_table", "to_lead_frame"]
 
 #: The sheet of a workbook that leadkit reads a lead table from, where there is one.
 LEAD_SHEETS = ("Leads", "Companies")
@@ -37,27 +45,65 @@ def read_table(
     *,
     stdin: io.BufferedIOBase | None = None,
     settings: Settings | None = None,
+    maps: Sequence[SourceMap] = (),
 ) -> pl.DataFrame:
     """Read a table that a leadkit command wrote (any output format, or CSV on stdin for ``-``).
 
-    A table without ``lead_id`` is taken for an export and imported first, so any command accepts raw exports.
+    A table without ``lead_id`` is taken for an export and imported first (with the lead fields of
+    the ``--map`` entries ``maps``), so any command accepts raw exports.
     """
-    from leadkit.io.importer import import_leads, read_delimited, to_leads, with_lead_ids
-
-    frame, data = _read_plain(path, stdin)
-    if C.LEAD_ID not in frame.columns:
-        if data is None:
-            return import_leads([path], settings=settings).leads
-        item = InputFile(None, "stdin") if path == STDIN else InputFile(Path(path), Path(path).name)
-        settings = resolve(settings)
-        default = "\t" if item.suffix == ".tsv" else None
-        grid = read_delimited(data, item.source, None, default, settings)
-        return with_lead_ids(to_leads(grid, settings))
-    return to_lead_frame(frame)
+    lead_fields = {f: f for f in C.SOURCE_FIELDS}
+    return read_leads(
+        path, [m.only(lead_fields) for m in maps], stdin=stdin, settings=settings
+    ).leads
 
 
-def _read_plain(path: str, stdin: io.BufferedIOBase | None) -> tuple[pl.DataFrame, bytes | None]:
-    """The table, and the raw bytes when it was delimited text (so it can be imported as an export)."""
+def read_leads(
+    path: str,
+    maps: Sequence[SourceMap] = (),
+    *,
+    stdin: io.BufferedIOBase | None = None,
+    settings: Settings | None = None,
+    skip_bad: bool = False,
+    encoding: str | None = None,
+) -> ImportResult:
+    """The lead table of a command's input: a table leadkit wrote, as it is, or a raw export,
+    imported as ``leadkit import`` would (``maps``, ``skip_bad``, ``encoding``), with its warnings.
+    """
+    from leadkit.io.importer import ImportResult, import_leads
+
+    frame, data = _read_plain(path, stdin, encoding, exports_raw=True)
+    if C.LEAD_ID in frame.columns:
+        warnings = []
+        if maps:
+            warnings.append(
+                Notice(
+                    "a table leadkit wrote, not a raw export: the --map was not needed and not used",
+                    file="standard input" if path == STDIN else path,
+                )
+            )
+        table = to_lead_frame(frame)
+        return ImportResult(
+            table, warnings, {"files": 1, "files_skipped": 0, "leads": table.height}
+        )
+    source = io.BytesIO(data) if path == STDIN and data is not None else None
+    return import_leads(
+        [path], maps, settings=settings, skip_bad=skip_bad, stdin=source, encoding=encoding
+    )
+
+
+def _read_plain(
+    path: str,
+    stdin: io.BufferedIOBase | None,
+    encoding: str | None = None,
+    *,
+    exports_raw: bool = False,
+) -> tuple[pl.DataFrame, bytes | None]:
+    """The table, and the raw bytes when it was delimited text (so it can be imported as an export).
+
+    With ``exports_raw`` delimited text whose first row has no ``lead_id`` is not parsed here (an
+    export may have title rows or ragged rows): the frame is empty and the import reads the bytes.
+    """
     suffix = ".csv" if path == STDIN else Path(path).suffix.lower()
     where = "standard input" if path == STDIN else path
     if path != STDIN and not Path(path).is_file():
@@ -73,10 +119,14 @@ def _read_plain(path: str, stdin: io.BufferedIOBase | None) -> tuple[pl.DataFram
             f"cannot read {suffix or 'files without an extension'} tables", file=path
         )
     data = (stdin or sys.stdin.buffer).read() if path == STDIN else Path(path).read_bytes()
-    text = decode(data, where)
+    text = decode(data, where, encoding, from_stdin=path == STDIN)
     if not text.strip():
         raise LeadkitError("the input is empty", file=where)
     delimiter = sniff_delimiter(text, "\t" if suffix == ".tsv" else None)
+    if exports_raw:
+        first = next(csv.reader(lines(text), delimiter=delimiter), [])
+        if C.LEAD_ID not in first:
+            return pl.DataFrame(), data
     frame = _safe(
         lambda: pl.read_csv(
             text.encode("utf-8"), separator=delimiter, infer_schema=False, raise_if_empty=False

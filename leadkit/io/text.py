@@ -1,7 +1,8 @@
 """Delimited text: the encoding, the separator, and the records as positional text columns.
 
 Encodings: a given one, else BOMs, UTF-16 by its zero bytes, UTF-8, then cp1251 (what Russian Excel
-saves). Separators: , ; tab | — the one that splits the first lines into the most rows of one width.
+saves) when the bytes read as Russian in it; other encodings (KOI8-R, cp866, …) are found by
+charset-normalizer. Separators: , ; tab | — the one that splits the first lines into the most rows of one width.
 Records come back as columns ``c0..cN`` (String) with ``_row``, the row number a spreadsheet shows.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -24,31 +25,51 @@ _DELIMITERS = (";", ",", "\t", "|")
 csv.field_size_limit(2**31 - 1)
 
 
-def decode(data: bytes, where: str, encoding: str | None = None) -> str:
-    """Decode a text export: a given encoding, else BOMs, UTF-16 by its zero bytes, UTF-8, then cp1251."""
+def decode(
+    data: bytes, where: str, encoding: str | None = None, *, from_stdin: bool = False
+) -> str:
+    """Decode a text export (see :func:`decode_text`)."""
+    return decode_text(data, where, encoding, from_stdin=from_stdin)[0]
+
+
+def decode_text(
+    data: bytes, where: str, encoding: str | None = None, *, from_stdin: bool = False
+) -> tuple[str, str]:
+    """Decode a text export; returns the text and the encoding it was read in.
+
+    A given encoding, else BOMs, UTF-16 by its zero bytes, UTF-8, then cp1251 when the bytes read as
+    Russian text in it (what Russian Excel saves). Anything else (KOI8-R, cp866, ISO-8859-5,
+    MacCyrillic, …) is left to charset-normalizer; when it finds nothing that fits, the error says
+    the encoding was not recognised and how to name it.
+    """
     if encoding is not None:
         try:
-            return data.decode(encoding).removeprefix("\ufeff")
+            return data.decode(encoding).removeprefix("\ufeff"), codecs.lookup(encoding).name
         except UnicodeDecodeError as exc:
             raise LeadkitError(f"not valid {encoding} text (byte {exc.start})", file=where) from exc
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        if from_stdin:
+            raise LeadkitError(
+                "this is an Excel workbook; standard input takes CSV only: give the workbook "
+                "as a file argument",
+                file=where,
+            )
         raise LeadkitError("this is an Excel workbook: give it an .xlsx or .xls name", file=where)
     for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")):
         if data.startswith(bom):
-            return _decode_or_fail(data[len(bom) :], name, where)
+            return _decode_or_fail(data[len(bom) :], name, where), name
     if data.startswith(codecs.BOM_UTF16_BE):
-        return _decode_or_fail(data[2:], "utf-16-be", where)
+        return _decode_or_fail(data[2:], "utf-16-be", where), "utf-16-be"
     sample = data[:4096]
     if sample and sample.count(0) * 4 >= len(sample):
         # UTF-16 without a BOM: every other byte is zero.
         even_zeros = sample[0::2].count(0)
-        return _decode_or_fail(
-            data, "utf-16-be" if even_zeros > sample[1::2].count(0) else "utf-16-le", where
-        )
+        name = "utf-16-be" if even_zeros > sample[1::2].count(0) else "utf-16-le"
+        return _decode_or_fail(data, name, where), name
     if 0 in sample:
         raise LeadkitError("binary data, not a text table", file=where)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode("utf-8")
         if sum(1 for ch in before if "\u0400" <= ch <= "\u04ff") >= 2:
@@ -59,12 +80,61 @@ def decode(data: bytes, where: str, encoding: str | None = None) -> str:
                 file=where,
                 row=before.count("\n") + 1,
             ) from exc
-    try:
-        return data.decode("cp1251")
-    except UnicodeDecodeError as exc:
-        raise LeadkitError(
-            "neither UTF-8, UTF-16 nor cp1251 text; name its encoding in a --map", file=where
-        ) from exc
+    verdict = _cp1251_verdict(data[:_DETECT_BYTES])
+    if verdict == "yes":
+        return data.decode("cp1251"), "cp1251"
+    return detect_other(data, where, exclude=("cp1251",) if verdict == "no" else ())
+
+
+#: How much of a file the encoding is judged on.
+_DETECT_BYTES = 1 << 16
+#: What cp1251 exports hold besides letters in its range 0x80-0xBF: quotes, dashes, №, the no-break
+#: space, ellipsis. Other bytes there read as rare symbols (Ђ, Ќ, ™): a sign of another code page.
+_CP1251_MARKS = frozenset("«»–—№“”„‘’…•·°\u00a0")
+
+
+def _cp1251_verdict(sample: bytes) -> str:
+    """Whether bytes that are not UTF-8 are cp1251: "yes" (Russian letters, mostly lower case),
+    "no" (bytes that cp1251 reads as rare symbols: another code page, such as cp866 or
+    MacCyrillic), or "maybe" (letters, but mostly capitals: cp1251 in capitals, or KOI8-R, whose
+    lower case is cp1251's upper case)."""
+    high = [ch for ch in sample.decode("cp1251", errors="replace") if ord(ch) >= 0x80]
+    if not high:
+        return "yes"
+    letters = [ch for ch in high if "\u0410" <= ch <= "\u044f" or ch in "Ёё"]
+    symbols = len(high) - len(letters) - sum(1 for ch in high if ch in _CP1251_MARKS)
+    if symbols > 0.01 * len(high):
+        return "no"
+    lower = sum(1 for ch in letters if ch.islower())
+    return "yes" if letters and lower >= 0.5 * len(letters) else "maybe"
+
+
+def encoding_candidates(data: bytes, exclude: tuple[str, ...] = ()) -> list[str]:
+    """The encodings charset-normalizer finds the bytes readable in, likeliest first (``exclude``:
+    encodings already ruled out)."""
+    from charset_normalizer import from_bytes
+
+    found = from_bytes(data[:_DETECT_BYTES], cp_exclusion=list(exclude) or None)
+    return [match.encoding for match in found]
+
+
+def detect_other(data: bytes, where: str, exclude: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The text and encoding of bytes in an encoding beyond the common four, by charset-normalizer."""
+    for name in encoding_candidates(data, exclude)[:1]:
+        try:
+            return data.decode(name), name
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise not_recognised(where)
+
+
+def not_recognised(where: str) -> LeadkitError:
+    """The error for bytes in no encoding leadkit could tell."""
+    return LeadkitError(
+        "the text encoding was not recognised (it is not UTF-8, UTF-16 or cp1251); name it "
+        "with --encoding, e.g. --encoding koi8-r or --encoding cp866",
+        file=where,
+    )
 
 
 def _decode_or_fail(data: bytes, encoding: str, where: str) -> str:
@@ -74,9 +144,14 @@ def _decode_or_fail(data: bytes, encoding: str, where: str) -> str:
         raise LeadkitError(f"not valid {encoding} text (byte {exc.start})", file=where) from exc
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def lines(text: str) -> Iterator[str]:
-    """The physical lines of ``text``, line ends kept (what the csv module reads)."""
-    return iter(io.StringIO(text, newline=""))
+    """The physical lines of ``text``, line ends kept (what the csv module reads: ``io.StringIO(text,
+    newline="")`` gives the same), one at a time: a StringIO would copy the whole text at four bytes
+    a character (a 250 MB export cost 1 GB here) when only the first lines are wanted."""
+    return (match.group() for match in _LINE.finditer(text))
 
 
 def sniff_delimiter(text: str, default: str | None = None) -> str:

@@ -8,13 +8,14 @@ of one command are committed together (:class:`leadkit.io.commit.OutputSet`).
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import polars as pl
 
 from leadkit.errors import LeadkitError, Notice
-from leadkit.io.commit import OutputSet, atomic_file, real_target, write_file
+from leadkit.io.commit import OutputSet, atomic_file, cannot_write, real_target, write_file
 from leadkit.io.formulas import guard_formulas
 from leadkit.io.workbook import XLSX_MAX_ROWS, flatten, write_workbook
 
@@ -61,27 +62,59 @@ def render(
     excel: bool = False,
     sheet: str = "Leads",
     where: str | None = None,
+    formats: Mapping[str, str] | None = None,
+    strict: bool = False,
 ) -> list[Notice]:
     """Write ``df`` in format ``fmt`` (``.csv``, ``.tsv``, ``.xlsx``, ``.parquet``, ``.jsonl``) to a
-    binary stream; returns the warnings met (cells cut to fit a spreadsheet)."""
+    binary stream; returns the warnings met (cells cut to fit a spreadsheet, which ``strict``
+    refuses instead). ``formats`` names an XLSX number format per column (``"percent"``,
+    ``"decimal"``, ``"integer"``)."""
     if fmt == ".csv":
         handle.write(_csv_bytes(df, separator=";" if excel else ",", excel=excel))
     elif fmt == ".tsv":
         handle.write(_csv_bytes(df, separator="\t", excel=excel))
-    elif fmt == ".parquet":
-        df.write_parquet(handle)
-    elif fmt == ".jsonl":
-        df.write_ndjson(handle)
+    elif fmt in (".parquet", ".jsonl"):
+        # Polars wraps an error of the stream in its own: the stream's OSError (a full disk) is
+        # raised as itself, so that it is reported as one line naming the file.
+        recorded = _Recorded(handle)
+        stream = cast(IO[bytes], recorded)
+        try:
+            if fmt == ".parquet":
+                df.write_parquet(stream)
+            else:
+                df.write_ndjson(stream)
+        except Exception:
+            if recorded.error is not None:
+                raise recorded.error from None
+            raise
     elif fmt == ".xlsx":
         if df.height + 1 > XLSX_MAX_ROWS:
             raise LeadkitError(
                 f"{df.height} rows do not fit in an Excel sheet; write .csv or .parquet instead",
                 file=where,
             )
-        return write_workbook(handle, [(sheet, df)], where=where)
+        return write_workbook(handle, [(sheet, df)], where=where, formats=formats, strict=strict)
     else:
         raise LeadkitError(f"unknown output format {fmt}", file=where)
     return []
+
+
+class _Recorded:
+    """A binary stream that remembers the first OSError its writes raised."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._handle.write(data)
+        except OSError as exc:
+            self.error = self.error or exc
+            raise
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._handle, name)
 
 
 def write_table(
@@ -92,23 +125,45 @@ def write_table(
     fmt: str | None = None,
     sheet: str = "Leads",
     outputs: OutputSet | None = None,
+    formats: Mapping[str, str] | None = None,
+    strict: bool = False,
 ) -> list[Notice]:
     """Write ``df`` to a path (format by extension), a binary stream (``fmt``, CSV by default), or as
     CSV to stdout when ``output`` is ``-`` or None. With ``outputs`` the file is staged there and
-    replaced only when that set is committed. Returns the warnings met."""
+    replaced only when that set is committed. ``formats``: XLSX number formats by column (see
+    :func:`render`). Returns the warnings met; with ``strict`` a cell too long for a spreadsheet is
+    an error instead of a warning."""
     if output is None or (isinstance(output, str | Path) and str(output) == STDOUT):
         data = _csv_bytes(df, separator=";" if excel else ",", excel=excel)
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # standard output redirected to a full disk
+            raise cannot_write("standard output", exc) from exc
         return []
     if not isinstance(output, str | Path):
-        return render(df, output, fmt or ".csv", excel=excel, sheet=sheet)
+        return render(
+            df, output, fmt or ".csv", excel=excel, sheet=sheet, formats=formats, strict=strict
+        )
     fmt = fmt or output_format(output)
     check_output(output)
     notices: list[Notice] = []
 
     def write(handle: IO[bytes]) -> None:
-        notices.extend(render(df, handle, fmt, excel=excel, sheet=sheet, where=str(output)))
+        notices.extend(
+            render(
+                df,
+                handle,
+                fmt,
+                excel=excel,
+                sheet=sheet,
+                where=str(output),
+                formats=formats,
+                strict=strict,
+            )
+        )
 
     if outputs is not None:
         outputs.add(output, write)

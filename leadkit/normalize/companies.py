@@ -33,7 +33,12 @@ _QUOTES = re.compile(r"[\"«»„“”‟″〝〞＂‹›`´]+")
 _APOSTROPHES = "'‘’‚"
 _APOSTROPHE = re.compile(r"(?<![^\W\d_])['‘’‚]+|['‘’‚]+(?![^\W\d_])")
 _SPACES = re.compile(r"\s+")
-_EDGE_PUNCT = " ,;:-–—_/|\\"
+#: Marks that are stray at either end of a name (``Экоресурс .``, ``, Вектор``); ``+``, ``&``, ``!``,
+#: ``№`` and closing brackets are part of names (``Ромашка+``, ``Дом & Сад``, ``Сервис (Казань)``).
+_EDGE_PUNCT = " ,;:-–—_/|\\*•·…"
+#: A final dot that belongs to the name: after an initial or inside an abbreviation (``Иванов И.И.``,
+#: ``А.С.К.``), not after a word (``Промресурс.``).
+_KEPT_DOT = re.compile(r"(?:^|[\s.])[^\W\d_]\.$")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HAS_LATIN = re.compile(r"[A-Za-z]")
 _HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -143,11 +148,25 @@ def _fold_lookalikes(text: str, lookalikes: dict[str, str]) -> str:
     return _LETTERS.sub(fold_word, text)
 
 
+def _strip_edges(text: str) -> str:
+    """Stray punctuation off both ends: separators, dots (except an initial's or an abbreviation's),
+    a bracket left open at the end or closed at the start. ``ООО «Экоресурс» .`` → ``Экоресурс``."""
+    while True:
+        before = text
+        text = text.strip(_EDGE_PUNCT)
+        if text.startswith((".", ")", "]")):
+            text = text[1:]
+        if text.endswith(("(", "[")) or (text.endswith(".") and not _KEPT_DOT.search(text)):
+            text = text[:-1]
+        if text == before:
+            return text
+
+
 def _tidy(text: str) -> str:
     text = _QUOTES.sub(" ", text)
     if any(ch in text for ch in _APOSTROPHES):
         text = _APOSTROPHE.sub(" ", text)
-    return _SPACES.sub(" ", text).strip(_EDGE_PUNCT)
+    return _strip_edges(_SPACES.sub(" ", text))
 
 
 def _leading_form(
@@ -192,7 +211,7 @@ def split_legal_form(name: str, names: CompanyNames | None = None) -> tuple[str,
         if not n:
             break
         form = form or index.leading[" ".join(ids[:n])]
-        text = " ".join(words[n:]).strip(_EDGE_PUNCT)
+        text = _strip_edges(" ".join(words[n:]))
     while text:
         words = text.split(" ")
         lengths = index.trailing_ends.get(_word_id(words[-1], table))
@@ -203,7 +222,7 @@ def split_legal_form(name: str, names: CompanyNames | None = None) -> tuple[str,
         if not n:
             break
         form = form or index.trailing[" ".join(ids[-n:])]
-        text = " ".join(words[:-n]).strip(_EDGE_PUNCT)
+        text = _strip_edges(" ".join(words[:-n]))
     return text, form
 
 

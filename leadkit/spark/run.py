@@ -1,7 +1,8 @@
 """The ``--engine spark`` side of ``leadkit clean`` and ``leadkit dedupe``: read, run, write.
 
-Parquet paths and URLs are read and written by Spark; any other input or output (CSV, XLSX, ``-``)
-goes through the driver with leadkit's own reader and writer.
+Parquet paths and URLs are read and written by Spark. Any other input (CSV, XLSX, an export, ``-``)
+is read by the command on the driver and handed over; any other output (CSV, XLSX, stdout) is
+gathered on the driver and handed back, for the command to write as it writes every output.
 """
 
 from __future__ import annotations
@@ -13,69 +14,75 @@ import polars as pl
 from leadkit.errors import LeadkitError, Notice
 from leadkit.settings import Settings
 from leadkit.spark.arrow import Layout
-from leadkit.spark.tables import is_spark_path, read_leads, to_polars, write_parquet
+from leadkit.spark.tables import (
+    from_polars,
+    is_spark_path,
+    read_leads,
+    to_polars,
+    write_parquet,
+)
+
+__all__ = ["SparkRun", "is_spark_path", "local_paths", "run_clean", "run_dedupe"]
 
 
 @dataclass
 class SparkRun:
-    """What the command reports: the warnings met (including the writers') and the counts."""
+    """What a command still writes (``(table, path, sheet)`` gathered on the driver), the warnings
+    met and the counts."""
 
+    files: list[tuple[pl.DataFrame, str | None, str]] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
 def local_paths(paths: dict[str, str | None]) -> dict[str, str | None]:
-    """The outputs the CLI checks before any work: every one but URLs (``hdfs://``, ``s3a://``)."""
+    """The outputs the command checks before any work: every one but URLs (``hdfs://``, ``s3a://``)."""
     return {k: v for k, v in paths.items() if v is None or "://" not in v}
 
 
-def _write(
-    frames: list[tuple[object, Layout, str | None, str, list[str] | None]], excel: bool
-) -> list[Notice]:
-    """Write each (Spark frame, layout, path, sheet, order): Parquet paths by Spark, the rest
-    gathered on the driver and written together by leadkit (``-``/None: CSV on stdout)."""
-    from leadkit.io.write import OutputSet, write_table
-
-    notices: list[Notice] = []
-    local: list[tuple[pl.DataFrame, str | None, str]] = []
+def _outputs(
+    frames: list[tuple[object, Layout, str | None, str, list[str] | None]],
+) -> list[tuple[pl.DataFrame, str | None, str]]:
+    """Write each (Spark frame, layout, path, sheet, order) that is a Parquet path with Spark; the
+    others gathered on the driver, in order, for the command to write."""
+    files = []
     for sdf, layout, path, sheet, order in frames:
         if path is not None and is_spark_path(path):
             write_parquet(sdf, path, order)  # type: ignore[arg-type]
         else:
-            local.append((to_polars(sdf, layout, order), path, sheet))  # type: ignore[arg-type]
-    files = [(f, p, s) for f, p, s in local if p is not None and p != "-"]
-    if files:
-        with OutputSet(anchor=str(files[0][1])) as written:
-            for frame, path, sheet in files:
-                notices += write_table(frame, path, excel=excel, sheet=sheet, outputs=written)
-    for frame, path, _ in local:
-        if path is None or path == "-":
-            notices += write_table(frame, path, excel=excel)
-    return notices
+            files.append((to_polars(sdf, layout, order), path, sheet))  # type: ignore[arg-type]
+    return files
+
+
+def _input(spark: object, table: str, leads: pl.DataFrame | None, settings: Settings) -> tuple:  # type: ignore[type-arg]
+    if leads is not None:
+        return from_polars(spark, leads)  # type: ignore[arg-type]
+    return read_leads(spark, table, settings)  # type: ignore[arg-type]
 
 
 def run_clean(
     table: str,
+    leads: pl.DataFrame | None,
     output: str | None,
     *,
     region: str,
-    excel: bool,
     settings: Settings,
     master: str,
 ) -> SparkRun:
-    """``leadkit clean --engine spark``."""
+    """``leadkit clean --engine spark``: ``table`` read by Spark, or ``leads`` read by the command."""
     from leadkit.spark.clean import clean_spark
     from leadkit.spark.session import spark_session
 
     spark = spark_session(master)
-    leads, layout = read_leads(spark, table, settings)
-    result = clean_spark(leads, layout, region, settings=settings)
-    notices = _write([(result.leads, result.layout, output, "Leads", None)], excel)
-    return SparkRun([*result.warnings, *notices], result.counts)
+    frame, layout = _input(spark, table, leads, settings)
+    result = clean_spark(frame, layout, region, settings=settings)
+    files = _outputs([(result.leads, result.layout, output, "Leads", None)])
+    return SparkRun(files, result.warnings, result.counts)
 
 
 def run_dedupe(
     table: str,
+    leads: pl.DataFrame | None,
     *,
     output: str | None,
     clusters: str | None,
@@ -83,12 +90,11 @@ def run_dedupe(
     not_duplicates: pl.DataFrame | None,
     threshold: int,
     region: str,
-    excel: bool,
     settings: Settings,
     master: str,
     previous: str | None = None,
 ) -> SparkRun:
-    """``leadkit dedupe --engine spark``."""
+    """``leadkit dedupe --engine spark``: ``table`` read by Spark, or ``leads`` read by the command."""
     from leadkit import columns as C
     from leadkit.spark.dedupe import dedupe_spark
     from leadkit.spark.session import spark_session
@@ -98,9 +104,9 @@ def run_dedupe(
             "--previous is not available with --engine spark yet: use the default engine"
         )
     spark = spark_session(master)
-    leads, layout = read_leads(spark, table, settings)
+    frame, layout = _input(spark, table, leads, settings)
     result = dedupe_spark(
-        leads, layout, threshold, not_duplicates, region=region, settings=settings
+        frame, layout, threshold, not_duplicates, region=region, settings=settings
     )
     outputs: list[tuple[object, Layout, str | None, str, list[str] | None]] = [
         (result.merged, result.merged_layout, output, "Companies", None)
@@ -111,5 +117,4 @@ def run_dedupe(
         outputs.append(
             (result.review, result.clusters_layout, review, "Review", [C.CLUSTER_ID, C.LEAD_ID])
         )
-    notices = _write(outputs, excel)
-    return SparkRun([*result.warnings, *notices], result.counts)
+    return SparkRun(_outputs(outputs), result.warnings, result.counts)

@@ -18,15 +18,17 @@ from leadkit import columns as C
 
 
 def shared_benchmarks_dir() -> Path:
-    """Where the public sets live: ``$LEADKIT_SHARED/benchmarks``, else ``shared/benchmarks`` beside
-    the checkout leadkit runs from (or beside the current directory)."""
+    """Where the public sets live: ``$LEADKIT_SHARED/benchmarks``, else a ``shared/benchmarks`` folder
+    beside the checkout leadkit runs from or beside one of its parent folders (or the current
+    directory's)."""
     root = os.environ.get("LEADKIT_SHARED")
     if root:
         return Path(root) / "benchmarks"
     checkout = Path(__file__).resolve().parents[2]
-    for base in (checkout.parent / "shared", Path.cwd().parent / "shared"):
-        if base.is_dir():
-            return base / "benchmarks"
+    for start in (checkout, Path.cwd()):
+        for folder in (start, *start.parents):
+            if (folder.parent / "shared" / "benchmarks").is_dir():
+                return folder.parent / "shared" / "benchmarks"
     return checkout.parent / "shared" / "benchmarks"
 
 
