@@ -71,14 +71,16 @@ from leadkit.dedupe.compare import (
     MEASURE_MIN,
     U_SEED,
     Frequencies,
+    WordCounts,
     city_pairs_at,
     compare_pairs,
     has_identifier,
+    name_words,
     random_pair_positions,
     u_estimates,
 )
 from leadkit.dedupe.merge import merge_clusters
-from leadkit.errors import LeadkitError, Notice
+from leadkit.errors import LeadkitError, Notice, counted
 from leadkit.settings import Settings, resolve
 from leadkit.spark.arrow import Layout
 from leadkit.spark.components import connected_components
@@ -123,7 +125,20 @@ SIDE = (
     CITY_TEXT,
     DOMAIN_EV,
 )
-SIDE_COUNTS = (FIRM, KNOWN, CITY_FIRMS, NAME_CITY, NAME_ALL, ADDR_CITY, DOMAIN_NAMES)
+#: Per record, the words of its name and how many of the table's distinct names carry each.
+NAME_WORDS = "_lk_name_words"
+WORD_NAMES = "_lk_word_names"
+SIDE_COUNTS = (
+    FIRM,
+    KNOWN,
+    CITY_FIRMS,
+    NAME_CITY,
+    NAME_ALL,
+    ADDR_CITY,
+    DOMAIN_NAMES,
+    NAME_WORDS,
+    WORD_NAMES,
+)
 
 
 @dataclass
@@ -427,6 +442,8 @@ class _Counts:
 
     firms: int
     u: dict[str, float]
+    names: int
+    """Distinct names in the table (for the words' weights)."""
 
 
 def _frequencies(
@@ -498,6 +515,7 @@ def _frequencies(
     key, city, addr = _id(KEY), _id(CITY), _id(ADDR)
     per_record = (
         records.select(R, key, city, addr, DOMAIN_EV, FIRM, KNOWN)
+        .join(prep.select(R, KEY), R)
         .join(firms_by(records, [city], CITY_FIRMS), [city], "left")
         .join(firms_by(carriers, [key, city], NAME_CITY), [key, city], "left")
         .join(firms_by(carriers, [key], NAME_ALL), [key], "left")
@@ -507,14 +525,45 @@ def _frequencies(
             [DOMAIN_EV],
             "left",
         )
-        .select(R, *SIDE_COUNTS)
     )
+    names, word_counts = _name_word_counts(prep)
+    per_record = per_record.join(word_counts, KEY, "left").select(R, *SIDE_COUNTS)
     phone_names = names_per(PHONES, True, "phone_names").withColumnRenamed("value", "phone")
     tail_names = names_per(TAILS, True, "tail_names").withColumnRenamed("value", "tail")
     firm_count = records.agg(F.countDistinct(FIRM)).first()
     assert firm_count is not None
-    counts = _Counts(max(int(firm_count[0]), 1), _estimate_u(prep, prep_layout, settings))
+    counts = _Counts(max(int(firm_count[0]), 1), _estimate_u(prep, prep_layout, settings), names)
     return per_record, phone_names, tail_names, counts
+
+
+def _name_word_counts(prep: DataFrame) -> tuple[int, DataFrame]:
+    """``compare.word_weights``' counts over the whole table: how many distinct names there are,
+    and per name its words (``compare.name_words``) with the names that carry each."""
+    from pyspark.sql import functions as F
+
+    names = _checkpoint(prep.select(KEY).where(F.col(KEY).isNotNull()).distinct())
+    total = names.count()
+    source = Layout({KEY: pl.String()})
+    target = Layout({KEY: pl.String(), "word": pl.String()})
+
+    def words_of(frame: pl.DataFrame) -> pl.DataFrame:
+        keys = frame.get_column(KEY)
+        words = name_words(keys)
+        return words.select(keys.gather(words.get_column("pos")).alias(KEY), "word")
+
+    words = _map(names, source, target, words_of)
+    counts = words.groupBy("word").agg(F.count(F.lit(1)).alias("names"))
+    listed = (
+        words.join(counts, "word")
+        .groupBy(KEY)
+        .agg(F.collect_list(F.struct("word", "names")).alias("_lk_w"))
+        .select(
+            KEY,
+            F.transform("_lk_w", lambda w: w["word"]).alias(NAME_WORDS),
+            F.transform("_lk_w", lambda w: w["names"]).alias(WORD_NAMES),
+        )
+    )
+    return total, listed
 
 
 def _estimate_u(prep: DataFrame, prep_layout: Layout, settings: Settings) -> dict[str, float]:
@@ -594,6 +643,8 @@ def _compare(
             NAME_ALL: pl.Int64(),
             ADDR_CITY: pl.Int64(),
             DOMAIN_NAMES: pl.Int64(),
+            NAME_WORDS: pl.List(pl.String()),
+            WORD_NAMES: pl.List(pl.Int64()),
         }
     )
     source = Layout(
@@ -621,7 +672,7 @@ def _compare(
             "phones_differ": pl.Boolean(),
         }
     )
-    u, firms = counts.u, counts.firms
+    u, firms, names = counts.u, counts.firms, counts.names
 
     def score(frame: pl.DataFrame) -> pl.DataFrame:
         k = frame.height
@@ -658,6 +709,13 @@ def _compare(
             .unique(),
             domain_names=table({DOMAIN_EV: "value", DOMAIN_NAMES: "names"}),
             u=u,
+            words=WordCounts(
+                local.select(pl.col(NAME_WORDS).alias("word"), pl.col(WORD_NAMES).alias("names"))
+                .explode("word", "names")
+                .drop_nulls()
+                .unique(),
+                names,
+            ),
         )
         local_pairs = pl.DataFrame(
             {
@@ -711,8 +769,9 @@ def _not_duplicate_ranks(
     if unknown:
         warnings.append(
             Notice(
-                f"{unknown} not-duplicate pair(s) name a lead_id that is not in this table "
-                "and were not used"
+                f"{counted(unknown, 'not-duplicate pair')} "
+                f"{'names' if unknown == 1 else 'name'} a lead_id that is not in this table "
+                f"and {'was' if unknown == 1 else 'were'} not used"
             )
         )
     return ranked.where(

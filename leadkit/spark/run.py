@@ -8,6 +8,7 @@ gathered on the driver and handed back, for the command to write as it writes ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -54,10 +55,13 @@ def _outputs(
     return files
 
 
-def _input(spark: object, table: str, leads: pl.DataFrame | None, settings: Settings) -> tuple:  # type: ignore[type-arg]
+def _input(
+    spark: Any, table: str, leads: pl.DataFrame | None, settings: Settings
+) -> tuple[Any, Layout]:
+    """The input as a Spark frame: ``leads`` the command read, or ``table`` read by Spark."""
     if leads is not None:
-        return from_polars(spark, leads)  # type: ignore[arg-type]
-    return read_leads(spark, table, settings)  # type: ignore[arg-type]
+        return from_polars(spark, leads)
+    return read_leads(spark, table, settings)
 
 
 def run_clean(
