@@ -14,7 +14,8 @@ What runs where (``dedupe_leads`` is the one-machine original; each step names i
    links, the firm counts per name, city and address and the names per number and domain are Spark
    aggregates; the u-estimates' random pairs are drawn on the driver by
    ``compare.random_pair_positions`` from the records per city, the ≤ 40,000 records drawn are
-   fetched, and ``compare.u_estimates`` measures them;
+   fetched, and ``compare.u_estimates`` measures them; the names per word (the words' weights) by
+   ``compare.name_words`` on the distinct names and a Spark count, attached to each record;
 6. comparison: each candidate pair travels with both records' fields and the counts of their values;
    ``compare.compare_pairs`` scores a part of the pairs at a time (``mapInArrow``);
 7. clusters: connected components of the accepted pairs in Spark; whole components are resolved by
