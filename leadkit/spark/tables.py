@@ -87,6 +87,11 @@ def _read_parquet(spark: SparkSession, path: str) -> tuple[DataFrame, Layout]:
     numbered = raw.withColumn(
         ROW, ordinal.cast("long") * F.lit(2**40) + F.col("_metadata.row_index")
     )
+    # One Parquet file up to 128 MB is one input split: spread it over every core (the order
+    # travels in ROW), or each Python step would run in one task.
+    cores = spark.sparkContext.defaultParallelism
+    if numbered.rdd.getNumPartitions() < cores:
+        numbered = numbered.repartition(cores)
     source = Layout.of_spark(numbered.schema)
     layout = Layout.of(to_lead_frame(source.without([ROW]).empty())).with_columns({ROW: pl.Int64()})
 
