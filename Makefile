@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The spark extra (PySpark, ~450 MB) is installed too, so that `make test` runs the Spark engine's
+# The spark extra (PySpark, pandas, pyarrow: ~750 MB) is installed too, so that `make test` runs the Spark engine's
 # tests wherever Java 17 is; `make test EXTRAS=test` leaves it out (those tests then skip, except in CI).
 EXTRAS ?= test,spark
 comma := ,
