@@ -244,3 +244,29 @@ def test_a_parquet_dataset_of_several_parts_is_read_in_its_row_order(
     assert not list(tmp_path.glob("*.leadkit-tmp"))
     again, layout = read_leads(spark, str(target))
     assert to_polars(again, layout).equals(example_leads)
+
+
+def test_the_example_pipeline_with_engine_spark_writes_the_same_files(
+    spark, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    outputs = {}
+    for engine in ("polars", "spark"):
+        work = tmp_path / engine
+        for name in ("exports", "maps", "calls", "crm", "sales"):
+            shutil.copytree(EXAMPLES / name, work / "examples" / name)
+        text = (EXAMPLES / "pipeline.yaml").read_text(encoding="utf-8")
+        if engine == "spark":
+            text = f"engine: spark\nspark_master: local[2]\n{text}"
+        (work / "examples" / "pipeline.yaml").write_text(text, encoding="utf-8")
+        (work / "out").mkdir()
+        result = runner.invoke(
+            app, ["run", str(work / "examples" / "pipeline.yaml"), "--today", "2026-11-30"]
+        )
+        assert result.exit_code == 0, result.stderr
+        outputs[engine] = {
+            p.name: p.read_bytes() for p in sorted((work / "out").iterdir()) if p.suffix == ".csv"
+        }
+    assert {"leads_clean.csv", "companies.csv", "clusters.csv"} <= set(outputs["spark"])
+    assert outputs["spark"] == outputs["polars"]

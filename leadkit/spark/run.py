@@ -8,7 +8,7 @@ gathered on the driver and handed back, for the command to write as it writes ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -23,7 +23,19 @@ from leadkit.spark.tables import (
     write_parquet,
 )
 
-__all__ = ["SparkRun", "is_spark_path", "local_paths", "run_clean", "run_dedupe"]
+if TYPE_CHECKING:
+    from leadkit.dedupe import DedupeResult
+    from leadkit.normalize import CleanResult
+
+__all__ = [
+    "SparkRun",
+    "clean_table",
+    "dedupe_table",
+    "is_spark_path",
+    "local_paths",
+    "run_clean",
+    "run_dedupe",
+]
 
 
 @dataclass
@@ -122,3 +134,59 @@ def run_dedupe(
             (result.review, result.clusters_layout, review, "Review", [C.CLUSTER_ID, C.LEAD_ID])
         )
     return SparkRun(_outputs(outputs), result.warnings, result.counts)
+
+
+def clean_table(
+    leads: pl.DataFrame,
+    region: str = "RU",
+    *,
+    settings: Settings,
+    master: str,
+    workers: int = 1,
+) -> CleanResult:
+    """``clean_leads`` on Spark for a table held here (``leadkit run``'s ``engine: spark``): the
+    same ``CleanResult``. ``workers`` is the Polars engine's and is not used."""
+    from leadkit.normalize import CleanResult
+    from leadkit.spark.clean import clean_spark
+    from leadkit.spark.session import spark_session
+
+    del workers
+    spark = spark_session(master)
+    frame, layout = from_polars(spark, leads)
+    result = clean_spark(frame, layout, region, settings=settings)
+    return CleanResult(to_polars(result.leads, result.layout), result.warnings, result.counts)
+
+
+def dedupe_table(
+    leads: pl.DataFrame,
+    threshold: int,
+    not_duplicates: pl.DataFrame | None = None,
+    *,
+    region: str = "RU",
+    settings: Settings,
+    master: str,
+    workers: int = 1,
+    previous: pl.DataFrame | None = None,
+) -> DedupeResult:
+    """``dedupe_leads`` on Spark for a table held here (``leadkit run``'s ``engine: spark``): the
+    same ``DedupeResult``."""
+    from leadkit import columns as C
+    from leadkit.dedupe import DedupeResult
+    from leadkit.spark.dedupe import dedupe_spark
+    from leadkit.spark.session import spark_session
+
+    del workers
+    if previous is not None:
+        raise LeadkitError("dedupe.previous is not available with engine: spark yet")
+    spark = spark_session(master)
+    frame, layout = from_polars(spark, leads)
+    result = dedupe_spark(
+        frame, layout, threshold, not_duplicates, region=region, settings=settings
+    )
+    return DedupeResult(
+        to_polars(result.merged, result.merged_layout),
+        to_polars(result.clusters, result.clusters_layout),
+        to_polars(result.review, result.clusters_layout, [C.CLUSTER_ID, C.LEAD_ID]),
+        result.warnings,
+        result.counts,
+    )
