@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/bench_phones.py --n 1000000``. The cells are generated (seeded) to look
 like ``phone_raw`` of real exports: 2GIS, Yandex and Google Maps shapes, bought bases, several numbers per
 cell, extensions, Kazakh numbers, invalid numbers and junk; about 60% of the cells are unique. The same
-three ways are then timed on the ``phone_raw`` of ``benchmarks/generate.py``'s leads of the same size.
+three ways are then timed on the ``phone_raw`` of ``benchmarks/generate.py``'s leads and of the second
+corpus's (``leadkit.testing.second_corpus``, written independently) of the same size.
 The cells come from :func:`leadkit.testing.phones.make_phone_cells`, the corpus of the equivalence test
 in ``tests/test_phones.py`` too.
 """
@@ -26,6 +27,7 @@ from leadkit.normalize import phones as phones_module
 from leadkit.normalize.phones import normalize_phones
 from leadkit.testing.generate import generate_leads
 from leadkit.testing.phones import make_phone_cells
+from leadkit.testing.second_corpus import generate_corpus
 
 
 def _naive_cell(cell: str | None) -> list[str]:
@@ -70,9 +72,14 @@ def main() -> None:
     messy = pl.Series("phone_raw", make_phone_cells(args.n, seed=args.seed), dtype=pl.String)
     leads, _ = generate_leads(args.n, args.seed)
     exported = leads.get_column("phone_raw")
+    second = generate_corpus(args.n, args.seed % 1000)[0].get_column("phone_raw")
 
     print(f"date: {date.today()}, N = {args.n:,} cells")
-    for title, series in [("messy phone cells", messy), ("generate_leads phone_raw", exported)]:
+    for title, series in [
+        ("messy phone cells", messy),
+        ("generate_leads phone_raw", exported),
+        ("second corpus phone_raw", second),
+    ]:
         unique = series.n_unique()
         figures = measure(series, args.sample)
         numbers = figures["numbers"]

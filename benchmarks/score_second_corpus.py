@@ -4,7 +4,12 @@
     python benchmarks/score_second_corpus.py benchmarks/data/c2-100k --run
 
 ``--run`` first runs ``leadkit import`` → ``clean`` → ``dedupe`` as separate processes (Parquet between
-them, into ``DIR/out`` or ``--out``) and prints each step's wall time and peak memory. Without it, give the
+them, into ``DIR/out`` or ``--out``) and prints each step's wall time and peak memory. Several corpus folders
+(written with different seeds) are one run: their exports are imported together, each under its folder's name
+(``s0/2gis.csv``), which is how the ten-million-lead run is made:
+
+    for k in 0 1 2 3 4 5 6 7 8 9; do python benchmarks/second_corpus.py --n 1000000 --seed $((100+k)) --out data/c10m/s$k; done
+    python benchmarks/score_second_corpus.py data/c10m/s* --run --out data/c10m-out Without it, give the
 clusters of a run of your own with ``--clusters`` (any table ``leadkit dedupe --clusters`` wrote). The truth
 joins the clusters on ``source, source_sheet, source_row``; recall is also shown per pair of sources.
 """
@@ -12,6 +17,7 @@ joins the clusters on ``source, source_sheet, source_row``; recall is also shown
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import time
@@ -29,12 +35,39 @@ from leadkit.testing.public import pairwise_scores
 KEYS = [C.SOURCE, C.SOURCE_SHEET, C.SOURCE_ROW]
 
 
-def run_pipeline(corpus: Path, out: Path) -> Path:
-    """Run the three commands on ``corpus/exports``; print wall seconds and peak RSS; the clusters' path."""
+def stage(corpora: list[Path], out: Path) -> Path:
+    """The exports to import: one corpus's ``exports/``, or for several a folder of links, one
+    subfolder per corpus (named as its folder), so that every record's source is distinct."""
+    if len(corpora) == 1:
+        return corpora[0] / "exports"
+    staged = out / "exports"
+    shutil.rmtree(staged, ignore_errors=True)
+    for corpus in corpora:
+        (staged / corpus.name).mkdir(parents=True)
+        for file in sorted((corpus / "exports").iterdir()):
+            (staged / corpus.name / file.name).symlink_to(file.resolve())
+    return staged
+
+
+def load_truth(corpora: list[Path]) -> pl.DataFrame:
+    """``truth.csv`` of each corpus; for several, sources and entities prefixed with the folder name."""
+    if len(corpora) == 1:
+        return pl.read_csv(corpora[0] / "truth.csv", infer_schema=False)
+    return pl.concat(
+        pl.read_csv(corpus / "truth.csv", infer_schema=False).with_columns(
+            (pl.lit(f"{corpus.name}/") + pl.col(C.SOURCE)).alias(C.SOURCE),
+            (pl.lit(f"{corpus.name}:") + pl.col("entity_id")).alias("entity_id"),
+        )
+        for corpus in corpora
+    )
+
+
+def run_pipeline(corpora: list[Path], out: Path) -> Path:
+    """Run the three commands on the corpora's exports; print wall seconds and peak RSS; the clusters' path."""
     out.mkdir(parents=True, exist_ok=True)
     leads, clean = out / "leads.parquet", out / "clean.parquet"
     clusters = out / "clusters.parquet"
-    exports, mapping = corpus / "exports", corpus / "map.yaml"
+    exports, mapping = stage(corpora, out), corpora[0] / "map.yaml"
     steps = {
         "import": ["import", str(exports), "--map", str(mapping), "-o", str(leads)],
         "clean": ["clean", str(leads), "-o", str(clean)],
@@ -103,17 +136,19 @@ def recall_by_source_pair(joined: pl.DataFrame) -> pl.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("corpus", type=Path, help="folder written by benchmarks/second_corpus.py")
+    parser.add_argument(
+        "corpus", type=Path, nargs="+", help="folder(s) written by benchmarks/second_corpus.py"
+    )
     parser.add_argument("--clusters", type=Path, help="clusters of a leadkit dedupe run")
     parser.add_argument("--run", action="store_true", help="run import, clean and dedupe first")
     parser.add_argument("--out", type=Path, help="where --run writes (default CORPUS/out)")
     args = parser.parse_args(argv)
     clusters_path = args.clusters
     if args.run:
-        clusters_path = run_pipeline(args.corpus, args.out or args.corpus / "out")
+        clusters_path = run_pipeline(args.corpus, args.out or args.corpus[0] / "out")
     if clusters_path is None:
         parser.error("give --clusters FILE or --run")
-    truth = pl.read_csv(args.corpus / "truth.csv", infer_schema=False)
+    truth = load_truth(args.corpus)
     joined = with_truth(read_table(str(clusters_path)), truth)
     precision, recall, f1 = pairwise_scores(joined, joined.select(C.LEAD_ID, "entity_id"))
     print(

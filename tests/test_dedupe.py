@@ -345,6 +345,30 @@ def test_merged_row_is_lossless() -> None:
     assert result.merged.columns[-1] == "rubric"
 
 
+def test_a_wide_table_merges_every_unread_column() -> None:
+    """Exports with hundreds of columns dedupe never reads: each merged row carries every column's
+    distinct non-blank values in record order; a blank cell is nothing, a number becomes its text."""
+    width = 300
+    rows = [
+        lead("A1", "ООО «Вектор»", "вектор", city="Казань", phones=["+78432001122"]),
+        lead("A2", "Вектор", "вектор", city="Казань", phones=["+78432001122"]),
+        lead("B1", "ИП Смирнов", "смирнов", city="Омск", phones=["+73812334455"]),
+    ]
+    df = leads(*rows).with_columns(
+        *(pl.Series(f"col{j}", [f"a{j}", " ", f"b{j}"]) for j in range(width)),
+        pl.Series("visits", [3, 3, 7]),
+    )
+    merged = dedupe_leads(df).merged
+    assert merged.height == 2
+    vector = merged.filter(pl.col(C.CLUSTER_ID) == "A1").row(0, named=True)
+    single = merged.filter(pl.col(C.CLUSTER_ID) == "B1").row(0, named=True)
+    for j in range(width):
+        assert vector[f"col{j}"] == f"a{j}"
+        assert single[f"col{j}"] == f"b{j}"
+    assert (vector["visits"], single["visits"]) == ("3", "7")
+    assert merged.columns[-1] == "visits"
+
+
 def test_most_frequent_value_wins_then_earliest() -> None:
     df = leads(
         lead("r1", "Ромашка", "ромашка", city="Москва", address="Ленина 5"),

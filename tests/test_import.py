@@ -234,6 +234,30 @@ def test_lead_ids_are_unique_and_stable_across_runs(tmp_path: Path) -> None:
     assert second[1:] == first
 
 
+def test_one_file_name_in_two_folders_still_gives_every_row_its_own_id(tmp_path: Path) -> None:
+    """Two folders named on the command line each hold ``2gis.csv`` (their source is the same
+    name): identical rows in them are still told apart, and rows keep their order."""
+    text = "Компания;Телефон\nРомашка;84951234567\nРомашка;84951234567\n"
+    (tmp_path / "march").mkdir()
+    (tmp_path / "april").mkdir()
+    march = write(tmp_path / "march" / "2gis.csv", text).parent
+    april = write(tmp_path / "april" / "2gis.csv", text + "Вектор;84957771122\n").parent
+    other = write(tmp_path / "other.csv", "Компания;Телефон\nФлора;84957654321\n")
+    leads = leads_of(march, other, april)
+    ids = leads.get_column(C.LEAD_ID).to_list()
+    assert len(set(ids)) == len(ids) == 6
+    assert leads.get_column(C.COMPANY).to_list() == [
+        "Ромашка",
+        "Ромашка",
+        "Флора",
+        "Ромашка",
+        "Ромашка",
+        "Вектор",
+    ]
+    # the file of its own gets the id it gets when imported alone
+    assert ids[2] == leads_of(other).get_column(C.LEAD_ID).item()
+
+
 def test_decode_falls_back_to_cp1251_and_keeps_cyrillic() -> None:
     assert decode("Ромашка".encode("cp1251"), "x.csv") == "Ромашка"
     assert decode(codecs.BOM_UTF8 + "Ёлка".encode(), "x.csv") == "Ёлка"

@@ -12,6 +12,7 @@ import pytest
 
 import leadkit
 from leadkit import columns as C
+from leadkit import normalize
 from leadkit.dedupe import cluster as cluster_module
 from leadkit.dedupe import dedupe_leads, dedupe_statistics, prepare_rows
 from leadkit.io.text import read_headerless
@@ -74,6 +75,17 @@ def test_clean_in_partitions_with_table_statistics_equals_clean_of_the_whole() -
     # Without the table's statistics a small part knows fewer cities: the seam matters.
     alone = pl.concat([clean_leads(part).leads for part in parts])
     assert alone.get_column(C.CITY).null_count() > whole.get_column(C.CITY).null_count()
+
+
+def test_a_big_table_is_cleaned_a_part_at_a_time_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    leads, _ = generate_leads(4000, seed=5)
+    whole = clean_leads(leads)
+    monkeypatch.setattr(normalize, "CHUNK_ROWS", 900)
+    in_parts = clean_leads(leads)
+    assert in_parts.leads.equals(whole.leads)
+    assert in_parts.counts == whole.counts
 
 
 def test_dedupe_statistics_given_or_computed_give_the_same_result() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -90,14 +91,25 @@ def import_leads(
     """
     settings = resolve(settings)
     inputs, warnings = find_inputs(paths)
+    # Lead ids are made file by file, so that no file's row content outlives its reading, except
+    # for files that share a source name (``x.csv`` of two folders named on the command line):
+    # their identical rows are numbered across both, so those wait for the end.
+    shared = {s for s, n in Counter(item.source for item in inputs).items() if n > 1}
     frames: list[pl.DataFrame] = []
+    waiting: list[int] = []
     imported = skipped = 0
     for index, item in enumerate(inputs):
         if on_file is not None:
             on_file(item, index, len(inputs))
         try:
             grids = read_grids(item, maps, warnings, settings, stdin, encoding)
-            frames.extend(to_leads(grid, settings, warnings) for grid in grids)
+            for grid in grids:
+                leads = to_leads(grid, settings, warnings)
+                if item.source in shared:
+                    waiting.append(len(frames))
+                    frames.append(leads)
+                else:
+                    frames.append(with_lead_ids(leads))
             imported += 1
         except LeadkitError as exc:
             if not skip_bad:
@@ -114,7 +126,14 @@ def import_leads(
             + ", ".join("standard input" if p == "-" else p for p in paths)
             + why
         )
-    leads = with_lead_ids(pl.concat(frames, how="diagonal_relaxed"))
+    if waiting:
+        together = with_lead_ids(pl.concat([frames[i] for i in waiting], how="diagonal_relaxed"))
+        offset = 0
+        for i in waiting:
+            height = frames[i].height
+            frames[i] = together.slice(offset, height)
+            offset += height
+    leads = C.order_columns(pl.concat(frames, how="diagonal_relaxed"), C.IMPORT_COLUMNS)
     counts = {"files": imported, "files_skipped": skipped, "leads": leads.height}
     return ImportResult(leads, warnings, counts)
 

@@ -66,6 +66,10 @@ def is_cleaned(df: pl.DataFrame) -> bool:
     return C.COMPANY_KEY in df.columns
 
 
+#: Rows cleaned at a time: a big table's per-part working columns stay within a few hundred MB.
+CHUNK_ROWS = 1_000_000
+
+
 def clean_statistics(leads: pl.DataFrame, settings: Settings | None = None) -> CleanStatistics:
     """What ``clean`` learns from the whole of ``leads`` (one pass, per-row work on distinct values)."""
     cities = resolve(settings).cities
@@ -90,6 +94,27 @@ def clean_leads(
     is how many processes company names may use (1: none are started).
     """
     settings = resolve(settings)
+    if leads.height > CHUNK_ROWS:
+        # A big table is cleaned a part at a time against the whole table's statistics (the result
+        # is the same): memory holds the table, its cleaned copy and one part's working columns.
+        if statistics is None:
+            statistics = clean_statistics(leads, settings)
+        parts = [
+            clean_leads(
+                leads.slice(start, CHUNK_ROWS),
+                region,
+                settings=settings,
+                statistics=statistics,
+                workers=workers,
+            )
+            for start in range(0, leads.height, CHUNK_ROWS)
+        ]
+        cleaned = pl.concat([part.leads for part in parts])
+        counts: dict[str, int] = {}
+        for part in parts:
+            for key, value in part.counts.items():
+                counts[key] = counts.get(key, 0) + value
+        return CleanResult(cleaned, [], counts)
     base = leads.drop([c for c in C.CLEAN_COLUMNS if c in leads.columns])
     # Company names run in worker processes on big tables; the other columns go on meanwhile.
     finish_companies = start_normalize_companies(
