@@ -2,15 +2,19 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The spark extra (PySpark, pandas, pyarrow: ~750 MB) is installed too, so that `make test` runs the Spark engine's
+# tests wherever Java 17 is; `make test EXTRAS=test` leaves it out (those tests then skip, except in CI).
+EXTRAS ?= test,spark
+comma := ,
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)-$(subst $(comma),-,$(EXTRAS))
 OUT := out
 
-.PHONY: demo test lint bench bench-10m golden clean
+.PHONY: demo test lint bench bench-10m bench-spark golden clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
@@ -57,6 +61,11 @@ bench-10m: $(STAMP)
 	@for k in 0 1 2 3 4 5 6 7 8 9; do test -f $(DATA)/c10m/s$$k/truth.csv || \
 		$(BIN)/python benchmarks/second_corpus.py --n 1000000 --seed $$((100 + k)) --out $(DATA)/c10m/s$$k; done
 	$(BIN)/python benchmarks/score_second_corpus.py $(DATA)/c10m/s* --run --out $(DATA)/c10m-out
+
+# The Spark engine beside Polars (local[2]), then on a standalone cluster started here (see RESULTS.md).
+bench-spark: $(STAMP)
+	$(BIN)/python benchmarks/bench_spark.py --n 100000 1000000 3000000 --polars-max 1000000
+	$(BIN)/python benchmarks/bench_spark.py --cluster --n 100000
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import functools
 import os
 import signal
@@ -155,6 +156,39 @@ ConfigFile = Annotated[
         "forms, city names, synonyms … (see the README).",
     ),
 ]
+
+
+class Engine(enum.StrEnum):
+    """Where ``clean`` and ``dedupe`` run: Polars on this machine, or Apache Spark."""
+
+    polars = "polars"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="polars: this machine (default). spark: Apache Spark, same result; needs "
+        "pip install 'leadkit[spark]' and Java 17; reads and writes Parquet paths Spark "
+        "understands (local, hdfs://, s3a://).",
+    ),
+]
+SparkMaster = Annotated[
+    str,
+    typer.Option(
+        "--spark-master",
+        metavar="URL",
+        help="With --engine spark: the Spark master (local[*], local[2], spark://host:7077, yarn).",
+    ),
+]
+
+
+def _spark_checked() -> None:
+    """Fail with one line, before any work, when PySpark or Java is missing."""
+    from leadkit.spark.session import check_spark
+
+    check_spark()
 
 
 def _say(message: str) -> None:
@@ -488,6 +522,8 @@ def clean_command(
     skip_bad: SkipBad = False,
     encoding: Encoding = None,
     config: ConfigFile = None,
+    engine: EngineOption = Engine.polars,
+    spark_master: SparkMaster = "local[*]",
 ) -> None:
     """Normalize phones (E.164), company names, INN/OGRN, e-mails, websites and cities.
 
@@ -496,6 +532,25 @@ def clean_command(
     """
     from leadkit.normalize import clean_leads
 
+    if engine is Engine.spark:
+        _spark_checked()
+        from leadkit.spark.run import is_spark_path, local_paths, run_clean
+
+        _check_paths([table, *(maps or []), config], local_paths({"-o": output}))
+        settings = _settings(config)
+        leads = None
+        if not is_spark_path(table):
+            leads = _read_input(
+                table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings
+            )
+        run = run_clean(table, leads, output, region=region, settings=settings, master=spark_master)
+        _warn(run.warnings)
+        _write_outputs(run.files, excel=excel, strict=strict)
+        _say(
+            f"cleaned {counted(run.counts['leads'], 'lead')}, "
+            f"{run.counts['with_phone']:,} with a valid phone"
+        )
+        return
     _check_paths([table, *(maps or []), config], {"-o": output})
     settings = _settings(config)
     leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
@@ -561,6 +616,8 @@ def dedupe_command(
     skip_bad: SkipBad = False,
     encoding: Encoding = None,
     config: ConfigFile = None,
+    engine: EngineOption = Engine.polars,
+    spark_master: SparkMaster = "local[*]",
 ) -> None:
     """Group the records of one company and write one merged row per company.
 
@@ -571,13 +628,46 @@ def dedupe_command(
     from leadkit.io.tables import read_plain
 
     outputs = {"-o": output, "--clusters": clusters, "--review": review}
+    if engine is Engine.spark:
+        _spark_checked()
+        from leadkit.spark.run import local_paths
+
+        outputs = local_paths(outputs)
     _check_paths([table, not_duplicates, previous, *(maps or []), config], outputs)
     settings = _settings(config)
-    leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
     pairs = None
     if not_duplicates is not None:
         pairs = read_plain(not_duplicates)
         check_not_duplicates(pairs, not_duplicates)
+    if engine is Engine.spark:
+        from leadkit.spark.run import is_spark_path, run_dedupe
+
+        leads = None
+        if not is_spark_path(table):
+            leads = _read_input(
+                table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings
+            )
+        run = run_dedupe(
+            table,
+            leads,
+            output=output,
+            clusters=clusters,
+            review=review,
+            not_duplicates=pairs,
+            threshold=threshold,
+            region=region,
+            settings=settings,
+            master=spark_master,
+            previous=previous,
+        )
+        _warn(run.warnings)
+        _write_outputs(run.files, excel=excel, strict=strict)
+        _say(
+            f"{counted(run.counts['records'], 'record')} → "
+            f"{counted(run.counts['companies'], 'company', 'companies')}"
+        )
+        return
+    leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
     result = dedupe_leads(
         leads,
         threshold,

@@ -10,6 +10,7 @@ the previous outputs and the store as they were. See the README's "The whole bat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -48,6 +49,8 @@ _TOP_KEYS = {
     "settings",
     "today",
     "workers",
+    "engine",
+    "spark_master",
     *STEPS,
     "outputs",
 }
@@ -77,6 +80,9 @@ class Pipeline:
     quarantine: Mapping[str, Any] | None
     classify: Mapping[str, Any] | None
     outputs: Mapping[str, Path]
+    engine: str = "polars"
+    """Where clean and dedupe run: ``polars`` (this machine) or ``spark`` (``spark_master``)."""
+    spark_master: str = "local[*]"
 
     @property
     def steps(self) -> list[str]:
@@ -360,6 +366,7 @@ def load_pipeline(path: str | Path, *, today: dt.date | None = None) -> Pipeline
         raise ConfigError(
             "the pipeline writes nothing: name an output", file=_where(file, "outputs")
         )
+    engine, spark_master = _engine(top, file, dedupe)
     return Pipeline(
         file=file,
         region=region,
@@ -374,7 +381,34 @@ def load_pipeline(path: str | Path, *, today: dt.date | None = None) -> Pipeline
         quarantine=quarantine,
         classify=classify,
         outputs=outputs,
+        engine=engine,
+        spark_master=spark_master,
     )
+
+
+def _engine(
+    top: Mapping[str, Any], file: Path, dedupe: Mapping[str, Any] | None
+) -> tuple[str, str]:
+    """``engine`` (polars or spark) and ``spark_master``, checked."""
+    engine = top.get("engine", "polars")
+    if engine not in ("polars", "spark"):
+        raise ConfigError("expected polars or spark", file=_where(file, "engine"))
+    master = top.get("spark_master", "local[*]")
+    if not isinstance(master, str) or not master.strip():
+        raise ConfigError(
+            "expected a Spark master URL such as local[*] or spark://host:7077",
+            file=_where(file, "spark_master"),
+        )
+    if engine == "spark":
+        from leadkit.spark.session import check_spark
+
+        check_spark()  # PySpark and Java, before any work
+    if engine == "spark" and dedupe is not None and "previous" in dedupe:
+        raise ConfigError(
+            "dedupe.previous is not available with engine: spark yet",
+            file=_where(file, "dedupe.previous"),
+        )
+    return engine, master.strip()
 
 
 def _rebase(settings: Mapping[str, Any], base: Path) -> dict[str, Any]:
@@ -394,6 +428,8 @@ def plan_lines(pipeline: Pipeline) -> list[str]:
     """What a run would do, a line a step and an output (``--dry-run``)."""
     lines = [f"pipeline {pipeline.file} (today {pipeline.today}, region {pipeline.region})"]
     lines.append(f"  import    {', '.join(pipeline.inputs)}")
+    if pipeline.engine == "spark":
+        lines.append(f"  engine    spark on {pipeline.spark_master} (clean and dedupe)")
     if pipeline.clean:
         lines.append("  clean")
     if pipeline.dedupe is not None:
@@ -455,8 +491,20 @@ def run_pipeline(pipeline: Pipeline, *, on_step: Progress | None = None) -> Pipe
     timed("import", do_import)
     leads = result.tables["imported"]
 
+    clean_leads: Callable[..., Any]
+    dedupe_leads: Callable[..., Any]
+    if pipeline.engine == "spark":
+        from leadkit.spark import run as spark_run
+
+        clean_leads = functools.partial(spark_run.clean_table, master=pipeline.spark_master)
+        dedupe_leads = functools.partial(spark_run.dedupe_table, master=pipeline.spark_master)
+    else:
+        from leadkit.dedupe import dedupe_leads as dedupe_here
+        from leadkit.normalize import clean_leads as clean_here
+
+        clean_leads, dedupe_leads = clean_here, dedupe_here
+
     if pipeline.clean:
-        from leadkit.normalize import clean_leads
 
         def do_clean() -> str:
             cleaned = clean_leads(
@@ -472,7 +520,7 @@ def run_pipeline(pipeline: Pipeline, *, on_step: Progress | None = None) -> Pipe
 
     base = leads
     if pipeline.dedupe is not None:
-        from leadkit.dedupe import check_not_duplicates, dedupe_leads
+        from leadkit.dedupe import check_not_duplicates
 
         options = pipeline.dedupe
 

@@ -232,9 +232,19 @@ def prepare(
     rows = prepare_rows(df, settings)
     if statistics is None:
         statistics = dedupe_statistics(rows, settings)
+    return apply_statistics(rows.sort(C.LEAD_ID).with_row_index(R), settings, statistics)
+
+
+def apply_statistics(
+    ranked: pl.DataFrame, settings: Settings, statistics: DedupeStatistics
+) -> pl.DataFrame:
+    """``prepare``'s second half, row by row: ``prepare_rows`` with their ranks ``R``, the table-wide
+    facts applied (city from the address, hub values set apart) and the value ids added.
+
+    Any slice of the ranked rows gives the same rows as the whole: an engine applies it per part.
+    """
     aliases = city_matching(settings.cities).aliases
-    prep = rows.sort(C.LEAD_ID).with_row_index(R)
-    prep = prep.with_columns(
+    prep = ranked.with_columns(
         _address_fields(list(statistics.cities), aliases, settings.dedupe)
     ).with_columns(pl.col(ADDR).str.extract(r"(\w*\d\w*)").alias(ADDR_NUM))
     return _mark_hubs(prep, statistics).with_columns(
@@ -332,7 +342,58 @@ def _pairs_in_blocks(frame: pl.DataFrame, order: str, rules: DedupeRules) -> pl.
     return pl.concat(found).select((low * 2**32 + high).alias(PAIR), "block")
 
 
-def _rare_name_tokens(prep: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
+#: The blocking keys of each record (``block_keys``): a valid INN, a non-hub site, the name key with
+#: the city, the place (city, house number, street), and the city of a record with a name.
+BLOCK_INN = "_dd_block_inn"
+BLOCK_DOMAIN = "_dd_block_domain"
+BLOCK_NAME = "_dd_block_name"
+BLOCK_PLACE = "_dd_block_place"
+BLOCK_CITY = "_dd_block_city"
+#: The name words that may block (length ≥ 3 or with a digit), the key's length, the hub tails.
+WORDS = "_dd_words"
+KEY_LEN = "_dd_key_len"
+HUB_TAILS = "_dd_hub_tails"
+#: The exact blocks of ``candidate_pairs``: (key column, the column big blocks are sorted by).
+EXACT_BLOCKS: tuple[tuple[str, str], ...] = (
+    (BLOCK_INN, R),
+    (BLOCK_DOMAIN, R),
+    (BLOCK_NAME, ADDR),
+    (BLOCK_PLACE, KEY),
+)
+
+
+def block_keys(prep: pl.DataFrame) -> pl.DataFrame:
+    """Every record's blocking keys, from the record alone (by rank ``R``), with ``KEY``, ``CITY``,
+    ``ADDR`` (the orders of big blocks), ``PHONES_EV``, ``TAILS_EV`` and ``HUB_TAILS``.
+
+    ``candidate_pairs`` forms its blocks from these columns; an engine that blocks elsewhere
+    computes them here, per part of the table, so that both block on the same values.
+    """
+    city = pl.col(CITY).fill_null("")
+    street = pl.col(ADDR).str.replace(r"\w*\d\w*", "").str.strip_chars().str.extract(r"^(\S+)")
+    word = pl.element()
+    return prep.select(
+        R,
+        KEY,
+        CITY,
+        ADDR,
+        pl.col(INN).alias(BLOCK_INN),
+        pl.col(DOMAIN_EV).alias(BLOCK_DOMAIN),
+        pl.concat_str(pl.col(KEY), city, separator="|").alias(BLOCK_NAME),
+        pl.concat_str(city, pl.col(ADDR_NUM), street, separator="|").alias(BLOCK_PLACE),
+        pl.when(pl.col(KEY).is_not_null()).then(city).alias(BLOCK_CITY),
+        pl.col(KEY)
+        .str.split(" ")
+        .list.eval(word.filter((word.str.len_chars() >= 3) | word.str.contains(r"\d")))
+        .alias(WORDS),
+        pl.col(KEY).str.len_chars().cast(pl.Int64).alias(KEY_LEN),
+        PHONES_EV,
+        TAILS_EV,
+        pl.col(TAILS).list.set_difference(pl.col(TAILS_EV)).alias(HUB_TAILS),
+    )
+
+
+def _rare_name_tokens(keys: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
     """For each record, its two least common name words (length ≥ 3 or with a digit) with the city.
 
     Blocking on rare words pairs "Ромашка" with "Салон красоты Ромашка" while keeping blocks small:
@@ -340,9 +401,9 @@ def _rare_name_tokens(prep: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
     word in more than ``name_word_cap`` names is no block at all.
     """
     words = (
-        prep.select(R, CITY, pl.col(KEY).str.split(" ").alias("word"))
+        keys.select(R, CITY, pl.col(WORDS).alias("word"))
         .explode("word")
-        .filter((pl.col("word").str.len_chars() >= 3) | pl.col("word").str.contains(r"\d"))
+        .drop_nulls("word")
         .unique([R, "word"])
     )
     return (
@@ -372,33 +433,22 @@ def candidate_pairs(prep: pl.DataFrame, rules: DedupeRules, threshold: int) -> p
     word + city, names sorted within a city, house number + street + city). Fuzzy-name pairs whose
     lengths alone rule out a ``threshold`` similarity are dropped here, before anything is compared.
     """
-    city = pl.col(CITY).fill_null("")
-    street = pl.col(ADDR).str.replace(r"\w*\d\w*", "").str.strip_chars().str.extract(r"^(\S+)")
-    phones = _shared(prep, PHONES_EV, rules).rename({PHONES_EV: "phone"})
-    tails = _shared(prep, TAILS_EV, rules).rename({TAILS_EV: "tail"})
+    keys = block_keys(prep)
+    phones = _shared(keys, PHONES_EV, rules).rename({PHONES_EV: "phone"})
+    tails = _shared(keys, TAILS_EV, rules).rename({TAILS_EV: "tail"})
     exact = [
-        (prep.select(R, pl.col(INN).alias("block")), R),
-        (prep.select(R, pl.col(DOMAIN_EV).alias("block")), R),
-        (
-            prep.select(R, ADDR, pl.concat_str(pl.col(KEY), city, separator="|").alias("block")),
-            ADDR,
-        ),
-        (
-            prep.select(
-                R, KEY, pl.concat_str(city, pl.col(ADDR_NUM), street, separator="|").alias("block")
-            ),
-            KEY,
-        ),
+        (keys.select(R, pl.col(block).alias("block"), *([order] if order != R else [])), order)
+        for block, order in EXACT_BLOCKS
     ]
     by_name = [
-        (prep.join(_rare_name_tokens(prep, rules), on=R, how="inner").select(R, "block", KEY), KEY),
-        (prep.filter(pl.col(KEY).is_not_null()).select(R, KEY, city.alias("block")), KEY),
+        (keys.join(_rare_name_tokens(keys, rules), on=R, how="inner").select(R, "block", KEY), KEY),
+        (keys.select(R, KEY, pl.col(BLOCK_CITY).alias("block")), KEY),
     ]
     found = [_pairs_in_blocks(frame, order, rules).select(PAIR) for frame, order in exact]
     named = pl.concat(
         [_pairs_in_blocks(frame, order, rules).select(PAIR) for frame, order in by_name]
     )
-    length = prep.get_column(KEY).str.len_chars().cast(pl.Int64)
+    length = keys.get_column(KEY_LEN)
     len_a = length.gather(named.get_column(PAIR) // 2**32)
     len_b = length.gather(named.get_column(PAIR) % 2**32)
     # Indel similarity is at most 1 - |la - lb| / (la + lb): a cheap bound for the name threshold.
@@ -417,14 +467,14 @@ def candidate_pairs(prep: pl.DataFrame, rules: DedupeRules, threshold: int) -> p
             "tail",
         )
     )
-    return pairs.with_columns(any_tail=pl.col("tail").is_not_null() | _share_a_hub(prep, pairs))
+    return pairs.with_columns(any_tail=pl.col("tail").is_not_null() | _share_a_hub(keys, pairs))
 
 
-def _share_a_hub(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
+def _share_a_hub(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
     """Whether each pair shares a hub number (a reception's): no evidence that the two are one
     firm, but neither do their numbers differ."""
     hubs = (
-        prep.select(R, pl.col(TAILS).list.set_difference(pl.col(TAILS_EV)).alias("hub"))
+        keys.select(R, pl.col(HUB_TAILS).alias("hub"))
         .filter(pl.col("hub").list.len() > 0)
         .explode("hub")
     )

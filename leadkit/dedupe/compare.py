@@ -75,6 +75,8 @@ CHUNK_PAIRS = 2_000_000
 SORTED = "sorted:"
 #: Random pairs in one city that the disagreement u-probabilities are measured on.
 U_SAMPLE = 20_000
+#: The seed of those random pairs: the same sample for the same table.
+U_SEED = 20261130
 #: Records a table needs before u is measured on it rather than taken from the rules file.
 MEASURE_MIN = 1_000
 #: Share (0-100) of the lighter name's word weight that the other name holds, from which one name
@@ -114,6 +116,17 @@ class Frequencies:
     tail_names: pl.DataFrame  # tail → names
     domain_names: pl.DataFrame  # domain → names
     u: dict[str, float]
+    words: WordCounts | None = None
+    """The names per word over the whole table, when ``prep`` is only a part of it (an engine's)."""
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """How many of a table's distinct names carry each word (``word``, ``names``), and ``total``:
+    how many distinct names the table has."""
+
+    names: pl.DataFrame
+    total: int
 
 
 def identity_firms(prep: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
@@ -145,15 +158,21 @@ def _names_per_value(prep: pl.DataFrame, column: str) -> pl.DataFrame:
     )
 
 
+def has_identifier() -> pl.Expr:
+    """Whether a prepared record has an identifier (a non-hub number or site, a valid INN): only
+    the firms of such records count as carriers of a name or an address."""
+    return (
+        (pl.col(PHONES_EV).list.len() > 0)
+        | (pl.col(TAILS_EV).list.len() > 0)
+        | pl.col(DOMAIN_EV).is_not_null()
+        | pl.col(INN).is_not_null()
+    )
+
+
 def match_frequencies(prep: pl.DataFrame, pairs: pl.DataFrame, rules: DedupeRules) -> Frequencies:
     """The counts of :class:`Frequencies` for a prepared table and its candidate pairs."""
     firm = identity_firms(prep, pairs)
-    identified = (
-        (prep.get_column(PHONES_EV).list.len() > 0)
-        | (prep.get_column(TAILS_EV).list.len() > 0)
-        | prep.get_column(DOMAIN_EV).is_not_null()
-        | prep.get_column(INN).is_not_null()
-    )
+    identified = prep.select(has_identifier()).to_series()
     known_firms = (
         pl.DataFrame({"firm": firm, "id": identified}).group_by("firm").agg(pl.col("id").any())
     )
@@ -193,27 +212,41 @@ def match_frequencies(prep: pl.DataFrame, pairs: pl.DataFrame, rules: DedupeRule
     )
 
 
-def estimate_u(prep: pl.DataFrame, rules: DedupeRules, seed: int = 20261130) -> dict[str, float]:
+def estimate_u(prep: pl.DataFrame, rules: DedupeRules, seed: int = U_SEED) -> dict[str, float]:
     """How often two records of different firms disagree, measured on random pairs of records in one
     city (names, addresses) or in the table (cities, legal forms); the rules file's fallback where
     the table is too small to tell (fewer than ``MEASURE_MIN`` records with a city)."""
+    cities = prep.select(_id(CITY)).drop_nulls().group_by(_id(CITY)).len()
+    forms = prep.get_column(FORM).drop_nulls().value_counts().get_column("count")
+    total = int(cities.get_column("len").sum())
+    sample = _random_city_pairs(prep, seed) if total >= MEASURE_MIN else pl.DataFrame()
+    return u_estimates(rules, cities.get_column("len"), forms, sample)
+
+
+def u_estimates(
+    rules: DedupeRules, city_sizes: pl.Series, form_counts: pl.Series, sample: pl.DataFrame
+) -> dict[str, float]:
+    """``estimate_u`` from what it reads of the table: the records per city, per legal form, and the
+    random pairs of records in one city (``key_a, key_b, addr_a, addr_b``; empty below
+    ``MEASURE_MIN`` records with a city). An engine that holds the table elsewhere gathers these."""
     weights = rules.weights
     u = dict(weights.u)
-    cities = prep.select(_id(CITY)).drop_nulls().group_by(_id(CITY)).len()
-    total = int(cities.get_column("len").sum())
+    # Sorted, so that the sums below do not depend on the order a group-by gave the counts in.
+    city_sizes = city_sizes.sort()
+    form_counts = form_counts.sort()
+    total = int(city_sizes.sum())
     # Small tables say little about random pairs: the rules file's values stand in below these.
     if total >= MEASURE_MIN:
-        shares = cities.get_column("len") / total
+        shares = city_sizes / total
         u["city_differ"] = min(max(1.0 - float((shares**2).sum()), 0.05), 1.0)
     else:
         u["city_differ"] = 0.9
-    forms = prep.get_column(FORM).drop_nulls()
-    if forms.len() >= MEASURE_MIN:
-        shares = forms.value_counts().get_column("count") / forms.len()
+    forms = int(form_counts.sum())
+    if forms >= MEASURE_MIN:
+        shares = form_counts / forms
         u["form_same"] = min(max(float((shares**2).sum()), 0.05), 0.95)
     else:
         u["form_same"] = 0.5
-    sample = _random_city_pairs(prep, seed) if total >= MEASURE_MIN else pl.DataFrame()
     if sample.height >= 200:
         names = sample.filter(pl.col("key_a").is_not_null() & pl.col("key_b").is_not_null())
         if names.height >= 200:
@@ -245,19 +278,24 @@ def estimate_u(prep: pl.DataFrame, rules: DedupeRules, seed: int = 20261130) -> 
     return u
 
 
+def random_pair_positions(city_sizes: list[int], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The positions (in the records with a city, sorted by city id, then rank) of the ``U_SAMPLE``
+    random pairs of ``estimate_u``: a random record, and a random record of its city; ``city_sizes``
+    are the records per city in that order. Pairs of a record with itself are still in."""
+    sizes = np.asarray(city_sizes, dtype=np.int64)
+    height = int(sizes.sum())
+    starts = np.cumsum(sizes) - sizes
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, height, size=U_SAMPLE)
+    city = np.searchsorted(starts, first, side="right") - 1
+    second = starts[city] + (rng.random(U_SAMPLE) * sizes[city]).astype(np.int64)
+    return first.astype(np.int64), second
+
+
 def _random_city_pairs(prep: pl.DataFrame, seed: int) -> pl.DataFrame:
     """Up to ``U_SAMPLE`` random pairs of different records in one city (the same for the same table,
     whatever its row order: records are taken in rank order)."""
-    located = (
-        prep.select(R, _id(CITY), KEY, ADDR)
-        .drop_nulls(_id(CITY))
-        .sort(_id(CITY), R)
-        .with_row_index("_i")
-        .with_columns(
-            pl.col("_i").min().over(_id(CITY)).alias("_start"),
-            pl.len().over(_id(CITY)).alias("_n"),
-        )
-    )
+    located = prep.select(R, _id(CITY), KEY, ADDR).drop_nulls(_id(CITY)).sort(_id(CITY), R)
     if located.height < 2:
         return pl.DataFrame(
             schema={
@@ -267,19 +305,30 @@ def _random_city_pairs(prep: pl.DataFrame, seed: int) -> pl.DataFrame:
                 "addr_b": pl.String,
             }
         )
-    rng = np.random.default_rng(seed)
-    first = located[rng.integers(0, located.height, size=U_SAMPLE)]
-    partner = first.get_column("_start").cast(pl.Int64) + (
-        pl.Series(rng.random(U_SAMPLE)) * first.get_column("_n")
-    ).cast(pl.Int64)
-    second = located[partner.to_numpy()]
-    keep = first.get_column("_i") != second.get_column("_i")
+    sizes = located.group_by(_id(CITY)).len().sort(_id(CITY)).get_column("len").to_list()
+    first, second = random_pair_positions(sizes, seed)
+    return city_pairs_at(located, first, second)
+
+
+def city_pairs_at(located: pl.DataFrame, first: np.ndarray, second: np.ndarray) -> pl.DataFrame:
+    """The sample of ``random_pair_positions``: ``located`` holds (at least) the records at those
+    positions, in a column ``_pos`` or else by row, with ``KEY`` and ``ADDR``."""
+    if "_pos" in located.columns:
+        index = located.get_column("_pos").to_numpy()
+        order = np.argsort(index, kind="stable")
+        rows_first = order[np.searchsorted(index[order], first)]
+        rows_second = order[np.searchsorted(index[order], second)]
+    else:
+        rows_first, rows_second = first, second
+    a = located[rows_first]
+    b = located[rows_second]
+    keep = pl.Series(first != second)
     return pl.DataFrame(
         {
-            "key_a": first.get_column(KEY),
-            "key_b": second.get_column(KEY),
-            "addr_a": first.get_column(ADDR),
-            "addr_b": second.get_column(ADDR),
+            "key_a": a.get_column(KEY),
+            "key_b": b.get_column(KEY),
+            "addr_a": a.get_column(ADDR),
+            "addr_b": b.get_column(ADDR),
         }
     ).filter(keep)
 
@@ -361,10 +410,9 @@ def _similarity(
     return _scatter(distinct, pl.Series(scores, dtype=pl.Float32).round(0).cast(pl.Int32))
 
 
-def word_weights(names: pl.Series) -> pl.DataFrame:
-    """Each word of each distinct name (``names`` by value position) with its weight,
-    log(names / names with the word): "стоматология" or "центр", which many names carry, weigh little."""
-    words = (
+def name_words(names: pl.Series) -> pl.DataFrame:
+    """Each word of each name (``pos``: the name's position in ``names``, ``word``), each once."""
+    return (
         names.to_frame("text")
         .with_row_index("pos")
         .select("pos", pl.col("text").str.split(" ").alias("word"))
@@ -372,9 +420,21 @@ def word_weights(names: pl.Series) -> pl.DataFrame:
         .filter(pl.col("word").str.len_chars() > 0)
         .unique()
     )
-    total = max(names.len(), 1)
-    weights = words.group_by("word").agg(
-        (pl.lit(total, dtype=pl.Float64) / pl.len().cast(pl.Float64)).log().alias("weight")
+
+
+def word_weights(names: pl.Series, counts: WordCounts | None = None) -> pl.DataFrame:
+    """Each word of each distinct name (``names`` by value position) with its weight,
+    log(names / names with the word): "стоматология" or "центр", which many names carry, weigh little.
+
+    ``counts`` are the whole table's when ``names`` are only some of its names (counted from
+    ``names`` when not given)."""
+    words = name_words(names)
+    if counts is None:
+        counts = WordCounts(words.group_by("word").agg(pl.len().alias("names")), names.len())
+    total = max(counts.total, 1)
+    weights = counts.names.select(
+        "word",
+        (pl.lit(total, dtype=pl.Float64) / pl.col("names").cast(pl.Float64)).log().alias("weight"),
     )
     return words.join(weights, on="word").select("pos", "word", "weight").sort("pos")
 
@@ -1213,7 +1273,7 @@ def weighed_pairs(
             .join(distinct, on=column, how="left", maintain_order="left")
             .get_column(_pos(column))
         )
-    words = word_weights(texts[KEY])
+    words = word_weights(texts[KEY], freq.words)
     m = dict(rules.weights.m)
     for start in range(0, max(pairs.height, 1), CHUNK_PAIRS):
         feats = features(pairs.slice(start, CHUNK_PAIRS), sides, texts, words, threshold, rules)
