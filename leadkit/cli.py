@@ -625,7 +625,7 @@ def dedupe_command(
       leadkit dedupe leads_clean.csv -o companies.xlsx --clusters clusters.csv --review review.csv
     """
     from leadkit.dedupe import check_not_duplicates, dedupe_leads
-    from leadkit.io.tables import read_plain
+    from leadkit.io.tables import read_plain, scan_lead_table
 
     outputs = {"-o": output, "--clusters": clusters, "--review": review}
     if engine is Engine.spark:
@@ -642,14 +642,14 @@ def dedupe_command(
     if engine is Engine.spark:
         from leadkit.spark.run import is_spark_path, run_dedupe
 
-        leads = None
+        whole = None
         if not is_spark_path(table):
-            leads = _read_input(
+            whole = _read_input(
                 table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings
             )
         run = run_dedupe(
             table,
-            leads,
+            whole,
             output=output,
             clusters=clusters,
             review=review,
@@ -667,16 +667,24 @@ def dedupe_command(
             f"{counted(run.counts['companies'], 'company', 'companies')}"
         )
         return
-    leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
-    result = dedupe_leads(
-        leads,
-        threshold,
-        pairs,
-        region=region,
-        settings=settings,
-        workers=_workers(),
-        previous=None if previous is None else read_plain(previous),
-    )
+    # A Parquet table leadkit wrote is read lazily: matching reads only the columns it compares.
+    leads: pl.DataFrame | pl.LazyFrame | None = None if maps else scan_lead_table(table)
+    if leads is None:
+        leads = _read_input(table, maps, skip_bad=skip_bad, encoding=encoding, settings=settings)
+    try:
+        result = dedupe_leads(
+            leads,
+            threshold,
+            pairs,
+            region=region,
+            settings=settings,
+            workers=_workers(),
+            previous=None if previous is None else read_plain(previous),
+        )
+    except LeadkitError as exc:
+        if exc.file is None and exc.message.startswith("unreadable table"):
+            exc.file = table
+        raise
     _warn(result.warnings)
     files = [(result.merged, output, "Companies")]
     files += [(result.clusters, clusters, "Clusters")] if clusters is not None else []

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from leadkit import columns as C
 from leadkit.cli import app
 from leadkit.io.tables import read_table
+from leadkit.io.write import write_table
+from leadkit.normalize import clean_leads
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 MAP = str(EXAMPLES / "maps" / "bought_base.yaml")
@@ -149,3 +151,55 @@ def test_the_threshold_default_shown_is_the_librarys() -> None:
     assert isinstance(group, TyperGroup)
     (threshold,) = [p for p in group.commands["dedupe"].params if p.name == "threshold"]
     assert threshold.default == DEFAULT_THRESHOLD
+
+
+def test_dedupe_of_a_parquet_table_reads_it_in_two_passes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Parquet table leadkit wrote is matched on its matching columns alone, then read whole for
+    the outputs: the companies and clusters are those of the same table given as CSV."""
+    leads = tmp_path / "leads.csv"
+    assert run("import", str(EXAMPLES / "exports"), "--map", MAP, "-o", str(leads))[0] == 0
+    # a column no step reads, with text that must come through untouched
+    table = read_table(str(leads)).with_columns(
+        pl.format("заметка {}", pl.int_range(pl.len())).alias("Примечание")
+    )
+    for suffix in (".csv", ".parquet"):
+        path = tmp_path / f"clean{suffix}"
+        write_table(clean_leads(table).leads, str(path))
+    collected: list[list[str]] = []
+    original = pl.LazyFrame.collect
+
+    def spy(self: pl.LazyFrame, *args: object, **kwargs: object) -> pl.DataFrame:
+        frame = original(self, *args, **kwargs)  # type: ignore[arg-type]
+        collected.append(frame.columns)
+        return frame
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", spy)
+    outputs = {}
+    for suffix in (".csv", ".parquet"):
+        companies, clusters = tmp_path / f"companies{suffix}", tmp_path / f"clusters{suffix}"
+        code, _, err = run(
+            "dedupe",
+            str(tmp_path / f"clean{suffix}"),
+            "-o",
+            str(companies),
+            "--clusters",
+            str(clusters),
+        )
+        assert code == 0, err
+        outputs[suffix] = (read_table(str(companies)), read_table(str(clusters)))
+    assert outputs[".parquet"][0].equals(outputs[".csv"][0])
+    assert outputs[".parquet"][1].equals(outputs[".csv"][1])
+    assert "Примечание" in outputs[".parquet"][0].columns
+    # the first pass read only what matching compares
+    assert any("Примечание" not in columns and C.COMPANY_KEY in columns for columns in collected)
+
+
+def test_dedupe_of_a_broken_parquet_file_is_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "clean.parquet"
+    broken.write_bytes(b"PAR1 this is not a table")
+    code, out, err = run("dedupe", str(broken))
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "clean.parquet" in err, err
+    assert "Traceback" not in err

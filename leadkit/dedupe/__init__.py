@@ -123,8 +123,25 @@ def _chunked_like(base: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(pieces, rechunk=False)
 
 
+#: The columns matching reads. The others only ride along to the outputs, so a table read lazily
+#: (a Parquet file) is read twice: these columns to match, then all of it to write the results.
+MATCH_COLUMNS: tuple[str, ...] = (
+    C.LEAD_ID,
+    C.LEAD_IDS,
+    C.COMPANY_KEY,
+    C.CITY,
+    C.INN,
+    C.INN_VALID,
+    C.DOMAIN,
+    C.PHONES,
+    C.PHONE_INVALID,
+    C.ADDRESS,
+    C.LEGAL_FORM,
+)
+
+
 def dedupe_leads(
-    leads: pl.DataFrame,
+    leads: pl.DataFrame | pl.LazyFrame,
     threshold: int = DEFAULT_THRESHOLD,
     not_duplicates: pl.DataFrame | None = None,
     *,
@@ -148,56 +165,32 @@ def dedupe_leads(
     cluster, nor do two records with different valid INNs. A table that is not cleaned yet is
     cleaned first (numbers without a country code read in ``region``; ``workers`` processes for
     company names). ``statistics`` are the table-wide facts (hubs, cities), computed from ``leads``
-    when not given.
+    when not given. A ``LazyFrame`` (``pl.scan_parquet``) is read in two passes — the matching
+    columns (``MATCH_COLUMNS``), then the whole table for the outputs — so that matching never holds
+    the columns it does not read.
     """
     if not 0 <= threshold <= 100:
         raise LeadkitError(f"threshold must be from 0 to 100, not {threshold}")
     settings = resolve(settings)
     warnings: list[Notice] = []
-    if not is_cleaned(leads):
+    if isinstance(leads, pl.LazyFrame) and C.COMPANY_KEY not in _collect_schema(leads):
+        leads = _collect(leads)
+    if isinstance(leads, pl.DataFrame) and not is_cleaned(leads):
         warnings.append(Notice("the input is not cleaned yet: cleaning it first"))
         leads = clean_leads(leads, region, settings=settings, workers=workers).leads
-    df = leads
-    rules = settings.dedupe
-    prep = prepare(df, settings, statistics)
-    pairs = candidate_pairs(prep, rules, threshold)
-    frequencies = match_frequencies(prep, pairs, rules)
-    accepted = compare_pairs(prep, pairs, threshold, rules, frequencies)
-    del pairs, frequencies  # millions of rows: free them before clustering
-    history = _history(previous, df, prep) if previous is not None else None
-    if history is not None:
-        accepted = pl.concat([accepted, _previous_pairs(history)], how="vertical_relaxed")
-    evidence = Evidence(
-        inn=prep.get_column(INN).to_list(),
-        facts=prep.select(
-            pl.col(TAILS_EV).alias("phones"),
-            pl.col(CITY).alias("city"),
-            pl.col(DOMAIN_EV).alias("domain"),
-        ),
+    if isinstance(leads, pl.LazyFrame):
+        present = [c for c in MATCH_COLUMNS if c in _collect_schema(leads)]
+        narrow = _collect(leads.select(present))
+    else:
+        narrow = leads.select([c for c in MATCH_COLUMNS if c in leads.columns])
+    by_row, history = _match(
+        narrow, threshold, not_duplicates, settings, statistics, previous, warnings
     )
-    found = cluster_pairs(
-        prep.height, accepted, evidence, _not_duplicate_ranks(not_duplicates, prep, warnings)
-    )
-    lead_by_rank = prep.get_column(C.LEAD_ID)
-    by_rank = pl.DataFrame(
-        {
-            ROW: prep.get_column(ROW),
-            C.CLUSTER_ID: lead_by_rank.gather(pl.Series(found.seed, dtype=pl.UInt32)),
-            C.MATCH_REASON: pl.Series(found.reason, dtype=pl.String),
-            "_dd_weak": pl.Series(found.weak, dtype=pl.Boolean),
-        }
-    )
-    if history is not None:
-        by_rank = _keep_cluster_ids(by_rank, history)
-    by_rank = by_rank.with_columns(
-        pl.len().over(C.CLUSTER_ID).cast(pl.String).alias(C.CLUSTER_SIZE),
-        pl.col("_dd_weak").any().over(C.CLUSTER_ID).alias("_dd_review"),
-    )
-    # Merging is the peak of memory: what only clustering needed goes before it.
-    del prep, accepted, evidence, found, lead_by_rank
+    del narrow
+    df = _collect(leads) if isinstance(leads, pl.LazyFrame) else leads
+    if df.height != by_row.height:
+        raise LeadkitError("the table changed while it was read")
     # Back in input order, the new columns sit beside the input's own, which are not copied.
-    by_row = by_rank.sort(ROW).drop(ROW)
-    del by_rank
     base = df.drop([c for c in C.DEDUPE_COLUMNS if c in df.columns])
     joined = base.hstack(_chunked_like(base, by_row))
     del base, by_row
@@ -207,6 +200,7 @@ def dedupe_leads(
         .drop("_dd_weak", "_dd_review")
         .sort(C.CLUSTER_ID, C.LEAD_ID)
     )
+    del joined
     merged = merge_clusters(clusters.drop(CLUSTER_CHANGE, strict=False), settings.cities)
     if history is not None or C.LEAD_IDS in df.columns:
         merged = _unite_lead_ids(merged, clusters, df, history)
@@ -221,6 +215,77 @@ def dedupe_leads(
         for change, count in zip(changes[CLUSTER_CHANGE], changes["count"], strict=True):
             counts[f"records_{change}"] = int(count)
     return DedupeResult(merged, clusters, review, warnings, counts)
+
+
+def _collect_schema(lazy: pl.LazyFrame) -> pl.Schema:
+    try:
+        return lazy.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _unreadable(exc) from exc
+
+
+def _collect(lazy: pl.LazyFrame) -> pl.DataFrame:
+    try:
+        return lazy.collect()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: Exception) -> LeadkitError:
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return LeadkitError(f"unreadable table: {first_line}")
+
+
+def _match(
+    df: pl.DataFrame,
+    threshold: int,
+    not_duplicates: pl.DataFrame | None,
+    settings: Settings,
+    statistics: DedupeStatistics | None,
+    previous: pl.DataFrame | None,
+    warnings: list[Notice],
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Each record's cluster (in input order: ``cluster_id``, ``cluster_size``, ``match_reason``,
+    the review flags, ``cluster_change``), from the matching columns alone; and the history of
+    ``previous`` by rank."""
+    rules = settings.dedupe
+    prep = prepare(df, settings, statistics)
+    history = _history(previous, df, prep) if previous is not None else None
+    pairs = candidate_pairs(prep, rules, threshold)
+    frequencies = match_frequencies(prep, pairs, rules)
+    accepted = compare_pairs(prep, pairs, threshold, rules, frequencies)
+    del pairs, frequencies  # millions of rows: free them before clustering
+    if history is not None:
+        accepted = pl.concat([accepted, _previous_pairs(history)], how="vertical_relaxed")
+    evidence = Evidence(
+        inn=prep.get_column(INN).to_list(),
+        facts=prep.select(
+            pl.col(TAILS_EV).alias("phones"),
+            pl.col(CITY).alias("city"),
+            pl.col(DOMAIN_EV).alias("domain"),
+        ),
+    )
+    found = cluster_pairs(
+        prep.height, accepted, evidence, _not_duplicate_ranks(not_duplicates, prep, warnings)
+    )
+    del accepted, evidence
+    lead_by_rank = prep.get_column(C.LEAD_ID)
+    by_rank = pl.DataFrame(
+        {
+            ROW: prep.get_column(ROW),
+            C.CLUSTER_ID: lead_by_rank.gather(pl.Series(found.seed, dtype=pl.UInt32)),
+            C.MATCH_REASON: pl.Series(found.reason, dtype=pl.String),
+            "_dd_weak": pl.Series(found.weak, dtype=pl.Boolean),
+        }
+    )
+    del prep, found, lead_by_rank
+    if history is not None:
+        by_rank = _keep_cluster_ids(by_rank, history)
+    by_rank = by_rank.with_columns(
+        pl.len().over(C.CLUSTER_ID).cast(pl.String).alias(C.CLUSTER_SIZE),
+        pl.col("_dd_weak").any().over(C.CLUSTER_ID).alias("_dd_review"),
+    )
+    return by_rank.sort(ROW).drop(ROW), history
 
 
 #: The clusters file's column that says what happened to each record since the previous run.

@@ -308,17 +308,22 @@ def _mark_hubs(prep: pl.DataFrame, statistics: DedupeStatistics) -> pl.DataFrame
     )
 
 
-def _pairs_in_blocks(frame: pl.DataFrame, order: str, rules: DedupeRules) -> pl.DataFrame:
+def _pairs_in_blocks(
+    frame: pl.DataFrame, order: str, rules: DedupeRules, *, values: bool = False
+) -> pl.DataFrame:
     """Pairs of ranks (``PAIR``: a · 2³² + b, a < b) that share the value of column ``block``, with
-    that value.
+    that value when ``values`` is set.
 
     Blocks up to ``block_cap`` records are compared all-pairs; larger ones by sorted neighbourhood:
     sorted by ``order`` and each record paired with its next ``window`` neighbours, so one giant block
-    (a generic name, a hub) costs linear, not quadratic, work.
+    (a generic name, a hub) costs linear, not quadratic, work. Without ``values`` the blocks are
+    formed on a 64-bit hash of the value: tens of millions of pairs then carry no text.
     """
+    frame = frame.drop_nulls("block")
+    if not values:
+        frame = frame.with_columns(pl.col("block").hash())
     frame = (
-        frame.drop_nulls("block")
-        .unique(["block", R])
+        frame.unique(["block", R])
         .with_columns(pl.len().over("block").alias("_dd_n"))
         .filter(pl.col("_dd_n") > 1)
     )
@@ -339,7 +344,7 @@ def _pairs_in_blocks(frame: pl.DataFrame, order: str, rules: DedupeRules) -> pl.
     # One 64-bit number per pair (a < b): deduplicating and joining millions of pairs on it is cheap.
     low = pl.min_horizontal("a", "b").cast(pl.UInt64)
     high = pl.max_horizontal("a", "b").cast(pl.UInt64)
-    return pl.concat(found).select((low * 2**32 + high).alias(PAIR), "block")
+    return pl.concat(found).select((low * 2**32 + high).alias(PAIR), *(["block"] if values else []))
 
 
 #: The blocking keys of each record (``block_keys``): a valid INN, a non-hub site, the name key with
@@ -422,7 +427,11 @@ def _rare_name_tokens(keys: pl.DataFrame, rules: DedupeRules) -> pl.DataFrame:
 def _shared(prep: pl.DataFrame, column: str, rules: DedupeRules) -> pl.DataFrame:
     """Pairs sharing a value of a list column, each with the smallest such value."""
     frame = prep.select(R, pl.col(column).alias("block")).explode("block")
-    return _pairs_in_blocks(frame, R, rules).group_by(PAIR).agg(pl.col("block").min().alias(column))
+    return (
+        _pairs_in_blocks(frame, R, rules, values=True)
+        .group_by(PAIR)
+        .agg(pl.col("block").min().alias(column))
+    )
 
 
 def candidate_pairs(prep: pl.DataFrame, rules: DedupeRules, threshold: int) -> pl.DataFrame:
@@ -455,9 +464,15 @@ def candidate_pairs(prep: pl.DataFrame, rules: DedupeRules, threshold: int) -> p
     close = (len_a - len_b).abs() * 100 <= (100 - threshold) * (len_a + len_b)
     found.append(named.filter(close.fill_null(False)))
     found += [phones.select(PAIR), tails.select(PAIR)]
+    # Tens of millions of pairs at ten million records: what made them goes before they are joined.
+    del exact, by_name, named, length, len_a, len_b, close
+    everything = pl.concat(found)
+    del found
+    # Sorted, then told apart from the previous pair: less memory than hashing 100M pairs, and the
+    # comparison then reads the records in rank order.
+    everything = everything.sort(PAIR)
     pairs = (
-        pl.concat(found)
-        .unique()
+        everything.filter((pl.col(PAIR) != pl.col(PAIR).shift(1)).fill_null(True))
         .join(phones, on=PAIR, how="left")
         .join(tails, on=PAIR, how="left")
         .select(
@@ -478,11 +493,24 @@ def _share_a_hub(keys: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
         .filter(pl.col("hub").list.len() > 0)
         .explode("hub")
     )
-    indexed = pairs.select("a", "b").with_row_index("_dd_pair")
+    with_hub = hubs.get_column(R).unique().implode()
+    # Only pairs without a shared number whose records both have a hub number can share one.
+    indexed = (
+        pairs.select("a", "b", "tail")
+        .with_row_index("_dd_pair")
+        .filter(
+            pl.col("tail").is_null() & pl.col("a").is_in(with_hub) & pl.col("b").is_in(with_hub)
+        )
+        .select("_dd_pair", "a", "b")
+    )
     shared = (
         indexed.join(hubs.rename({R: "a"}), on="a", how="inner")
         .join(hubs.rename({R: "b"}), on=["b", "hub"], how="inner")
         .get_column("_dd_pair")
         .unique()
     )
-    return indexed.get_column("_dd_pair").is_in(shared.implode()).alias("any_tail")
+    return (
+        pl.int_range(pairs.height, dtype=pl.UInt32, eager=True)
+        .is_in(shared.implode())
+        .alias("any_tail")
+    )

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
@@ -175,10 +175,29 @@ def _read_workbook_table(path: str) -> pl.DataFrame:
     )
 
 
-def to_lead_frame(frame: pl.DataFrame) -> pl.DataFrame:
+def scan_lead_table(path: str) -> pl.LazyFrame | None:
+    """A Parquet table leadkit wrote, to be read a part at a time (a LazyFrame in the in-memory
+    shape); None for any other input, which is read whole."""
+    if path == STDIN or Path(path).suffix.lower() != ".parquet":
+        return None
+    try:
+        schema = pl.read_parquet_schema(path)
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LeadkitError(f"unreadable table: {first_line}", file=path) from exc
+    if C.LEAD_ID not in schema:
+        return None
+    return to_lead_frame(pl.scan_parquet(path))
+
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+
+
+def to_lead_frame(frame: FrameT) -> FrameT:
     """Bring a table read from any format to the in-memory shape: text columns, ``phones`` a list."""
     exprs = []
-    for name, dtype in frame.schema.items():
+    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
+    for name, dtype in schema.items():
         if name in C.LIST_COLUMNS:
             if dtype == pl.String:
                 exprs.append(
