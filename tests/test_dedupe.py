@@ -744,3 +744,19 @@ def test_a_typo_in_a_short_name_is_another_name() -> None:
         lead("t2", "Вектра", "вектра", city="Тула", phones=["+74872222222"]),
     )
     assert cluster_of(dedupe_leads(df)) == {"t1": "t1", "t2": "t2"}
+
+
+def test_a_big_table_is_merged_a_part_of_its_clusters_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from leadkit.dedupe import merge
+    from leadkit.normalize import clean_leads
+    from leadkit.testing.generate import generate_leads
+
+    leads, _ = generate_leads(3000, seed=3)
+    clusters = dedupe_leads(clean_leads(leads).leads).clusters
+    whole = merge.merge_clusters(clusters)
+    monkeypatch.setattr(merge, "PART_ROWS", 700)
+    in_parts = merge.merge_clusters(clusters)
+    assert in_parts.equals(whole)
+    assert whole.height < clusters.height  # there were clusters to merge

@@ -184,6 +184,25 @@ def merge_clusters(clusters: pl.DataFrame, cities: CityNames | None = None) -> p
     """
     cities = cities or default_settings().cities
     frame = clusters.with_row_index(ORDER)
+    if frame.height <= PART_ROWS:
+        return _merge(frame, clusters.columns, cities).drop(ORDER)
+    # A big table is merged a part of its clusters at a time: each part is copied and grouped on
+    # its own, and the merged rows go back in the order of their first record.
+    parts = -(-frame.height // PART_ROWS)
+    part = pl.col(C.CLUSTER_ID).hash(seed=7) % parts
+    merged = [
+        _merge(frame.filter(part == index), clusters.columns, cities) for index in range(parts)
+    ]
+    return pl.concat(merged).sort(ORDER).drop(ORDER)
+
+
+#: Records merged at a time (whole clusters): a part's copies and groups stay within a few hundred MB.
+PART_ROWS = 1_000_000
+
+
+def _merge(frame: pl.DataFrame, columns: list[str], cities: CityNames) -> pl.DataFrame:
+    """``merge_clusters`` of the whole clusters in ``frame`` (which carries ``ORDER``); the merged
+    rows with ``ORDER``, in its order."""
     for column in (*(f for _, fs, _ in PICKS for f in fs), *UNIONS, *ALIGNED):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
@@ -244,10 +263,10 @@ def merge_clusters(clusters: pl.DataFrame, cities: CityNames | None = None) -> p
     ).with_columns(pl.col(C.PHONES).list.first().alias(C.PHONE))
     # Both group-bys keep the clusters in the order of their first member: side by side, no join.
     groups = groups.hstack(_best_records(members, cities).drop(C.CLUSTER_ID).get_columns())
-    merged = pl.concat([singles, groups.select(singles.columns)]).sort(ORDER).drop(ORDER)
+    merged = pl.concat([singles, groups.select(singles.columns)]).sort(ORDER)
     merged = merged.with_columns(pl.col(C.CLUSTER_ID).alias(C.LEAD_ID))
     # Columns the input did not have are not invented (phone comes with phones).
-    keep = {*clusters.columns, C.LEAD_IDS}
-    if C.PHONES in clusters.columns:
+    keep = {*columns, C.LEAD_IDS, ORDER}
+    if C.PHONES in columns:
         keep.add(C.PHONE)
     return C.order_columns(merged.select([c for c in merged.columns if c in keep]))
