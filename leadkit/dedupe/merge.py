@@ -187,13 +187,16 @@ def merge_clusters(clusters: pl.DataFrame, cities: CityNames | None = None) -> p
     if frame.height <= PART_ROWS:
         return _merge(frame, clusters.columns, cities).drop(ORDER)
     # A big table is merged a part of its clusters at a time: each part is copied and grouped on
-    # its own, and the merged rows go back in the order of their first record.
+    # its own. A merged row sits where its cluster's first record is, so parts cut by that first
+    # record come out in order and are only put one after another (no sort of the whole result).
     parts = -(-frame.height // PART_ROWS)
-    part = pl.col(C.CLUSTER_ID).hash(seed=7) % parts
+    part = frame.select(
+        (pl.col(ORDER).min().over(C.CLUSTER_ID) * parts // frame.height).alias("part")
+    ).to_series()
     merged = [
         _merge(frame.filter(part == index), clusters.columns, cities) for index in range(parts)
     ]
-    return pl.concat(merged).sort(ORDER).drop(ORDER)
+    return pl.concat(merged).drop(ORDER)
 
 
 #: Records merged at a time (whole clusters): a part's copies and groups stay within a few hundred MB.
