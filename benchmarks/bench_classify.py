@@ -34,11 +34,10 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/bench_classify.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.measure import cpu_seconds, peak_rss_mb
+from benchmarks.measure import DATA, cpu_seconds, peak_rss_mb
 from leadkit.classify import classify_clients, read_sales
 from leadkit.io.tables import read_table
 
-DATA = Path(__file__).resolve().parent / "data"
 NBSP = "\u00a0"
 CHANNELS = ["Опт", "Розница", "Маркетплейс", "Дилеры", "Госзакупки"]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/bench_phones.py`: mak
 
 from leadkit.normalize import phones as phones_module
 from leadkit.normalize.phones import normalize_phones
+from leadkit.settings import default_settings
 from leadkit.testing.generate import generate_leads
 from leadkit.testing.phones import make_phone_cells
 from leadkit.testing.second_corpus import generate_corpus
@@ -54,20 +56,21 @@ def measure(series: pl.Series, sample_size: int) -> dict[str, float]:
         _naive_cell(cell)
     figures["naive_s"] = (time.perf_counter() - start) * series.len() / max(1, len(sample))
 
+    rules = default_settings().phones
     start = time.perf_counter()
     for cell in series.unique():
-        phones_module._normalize_cell(cell, "RU")
+        phones_module._normalize_cell(cell, "RU", rules)
     figures["unique_s"] = time.perf_counter() - start
     return figures
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> int:
     """Generate the cells, time the three ways, print numbers per second."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200_000, help="cells to generate")
     parser.add_argument("--sample", type=int, default=20_000, help="cells timed for the naive way")
     parser.add_argument("--seed", type=int, default=20261126)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     messy = pl.Series("phone_raw", make_phone_cells(args.n, seed=args.seed), dtype=pl.String)
     leads, _ = generate_leads(args.n, args.seed)
@@ -91,7 +94,8 @@ def main() -> None:
             ("(c) normalize_phones", "final_s"),
         ]:
             print(f"{name:<48} {figures[key]:>9.2f} {numbers / figures[key]:>12,.0f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

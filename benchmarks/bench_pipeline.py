@@ -21,10 +21,9 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/bench_pipeline.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.measure import DATA
 from leadkit.testing.generate import write_exports
 from leadkit.testing.public import pairwise_scores
-
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def timed(args: list[str]) -> tuple[float, float]:

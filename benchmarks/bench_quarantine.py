@@ -24,11 +24,9 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/bench_quarantine.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.measure import peak_rss_mb
+from benchmarks.measure import DATA, peak_rss_mb
 from leadkit.normalize import clean_leads
 from leadkit.testing.generate import generate_leads
-
-DATA = Path(__file__).resolve().parent / "data"
 
 #: Statuses of the first campaign, Russian as a PBX writes them, and their shares.
 PBX_STATUSES = [

@@ -32,13 +32,13 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/bench_splink.py`: make leadkit importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.measure import DATA
 from leadkit.testing.generate import write_exports
 from leadkit.testing.public import pairwise_scores
 
 if TYPE_CHECKING:
     from splink import SettingsCreator
 
-DATA = Path(__file__).resolve().parent / "data"
 # Match probabilities to cluster at: the first is the one timed (the docs' examples use 0.95);
 # the others are scored too, to show how much the choice matters.
 THRESHOLDS = (0.95, 0.9, 0.99)
@@ -141,11 +141,11 @@ def truth_by_lead(clean: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
     every cleaned lead must find its row, or the scores would silently cover fewer leads.
     """
     keys = ["source", "source_sheet", "source_row"]
-    leads = clean.select("lead_id", *[pl.col(k).cast(pl.String) for k in keys])
-    labelled = truth.select(
-        *[pl.col(k).cast(pl.String) for k in keys], pl.col("entity_id").cast(pl.String)
-    )
-    both = leads.join(labelled, on=keys, how="inner", nulls_equal=True)
+    # A text file has no sheet: null in the table, "" or nothing in truth.csv, however it was quoted.
+    key_columns = [pl.col(k).cast(pl.String).fill_null("") for k in keys]
+    leads = clean.select("lead_id", *key_columns)
+    labelled = truth.select(*key_columns, pl.col("entity_id").cast(pl.String))
+    both = leads.join(labelled, on=keys, how="inner")
     if both.height != clean.height:
         raise SystemExit(f"only {both.height:,} of {clean.height:,} leads found in truth.csv")
     return both.select("lead_id", "entity_id")

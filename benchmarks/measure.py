@@ -1,8 +1,14 @@
-"""What the benchmark scripts measure besides wall time: this process's peak memory and CPU time."""
+"""What the benchmark scripts share: where they keep generated data, and what they measure besides wall
+time (this process's peak memory and CPU time)."""
 
 from __future__ import annotations
 
+import os
 import resource
+from pathlib import Path
+
+#: Generated data the benchmarks write and reuse (git-ignored); ``LEADKIT_BENCH_DATA`` moves it.
+DATA = Path(os.environ.get("LEADKIT_BENCH_DATA") or Path(__file__).resolve().parent / "data")
 
 
 def peak_rss_mb() -> float:
