@@ -142,6 +142,14 @@ def test_two_outputs_on_standard_output_are_refused(cleaned: Path) -> None:
 # --- 2. stopped runs: SIGTERM and SIGHUP like Ctrl-C, all outputs or none, said exactly ------------
 
 
+def _default_stop_signals() -> None:
+    """In the child: the stop signals as a terminal's command gets them. Under ``nohup`` or as a
+    background job of a script, the tests' own process ignores SIGHUP or SIGINT, a child inherits
+    that, and leadkit rightly leaves an ignored signal ignored."""
+    for signum in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def _stop_while(
     point: str, signum: int, folder: Path, table: Path, pause: float = 30
 ) -> tuple[int, str]:
@@ -157,7 +165,13 @@ def _stop_while(
     command = [sys.executable, "-m", "leadkit", "dedupe", str(table), "-o", "c.xlsx"]
     command += ["--clusters", "cl.csv"]
     process = subprocess.Popen(
-        command, cwd=folder, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        command,
+        cwd=folder,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=_default_stop_signals,
     )
     assert process.stderr is not None
     said = []
