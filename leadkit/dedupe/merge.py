@@ -190,9 +190,9 @@ def merge_clusters(clusters: pl.DataFrame, cities: CityNames | None = None) -> p
     # its own. A merged row sits where its cluster's first record is, so parts cut by that first
     # record come out in order and are only put one after another (no sort of the whole result).
     parts = -(-frame.height // PART_ROWS)
-    part = frame.select(
-        (pl.col(ORDER).min().over(C.CLUSTER_ID) * parts // frame.height).alias("part")
-    ).to_series()
+    # 64-bit: the row index is 32-bit, and row × parts outgrows it from about 65 million rows.
+    first = pl.col(ORDER).min().over(C.CLUSTER_ID).cast(pl.UInt64)
+    part = frame.select((first * parts // frame.height).alias("part")).to_series()
     merged = [
         _merge(frame.filter(part == index), clusters.columns, cities) for index in range(parts)
     ]
