@@ -1,7 +1,8 @@
 """The main job end to end, as a user runs it: ``leadkit import`` → ``clean`` → ``dedupe`` on export files.
 
-Run: ``.venv/bin/python benchmarks/bench_pipeline.py --n 100000 1000000``. For each size the script writes the
-generated exports (``benchmarks/data/<n>/``, git-ignored; reused when present), runs the three commands as separate
+Run: ``.venv/bin/python benchmarks/bench_pipeline.py 100000 1000000`` (sizes; ``--seed``, default 1). For each size
+the script writes the generated exports (``benchmarks/data/pipeline-<n>-<seed>/``, git-ignored; reused when
+present; ``LEADKIT_BENCH_DATA`` moves it), runs the three commands as separate
 processes with Parquet between them, and prints wall time and peak memory per step, then pairwise precision,
 recall and F1 of the clusters against the generator's truth.
 """

@@ -169,6 +169,7 @@ EngineOption = Annotated[
     Engine,
     typer.Option(
         "--engine",
+        metavar="polars|spark",
         help="polars: this machine (default). spark: Apache Spark, same result; needs "
         "pip install 'leadkit[spark]' and Java 17; reads and writes Parquet paths Spark "
         "understands (local, hdfs://, s3a://).",
@@ -605,6 +606,7 @@ def dedupe_command(
         str | None,
         typer.Option(
             "--previous",
+            metavar="FILE",
             help="Last run's companies (or clusters) file: companies keep their cluster_id, "
             "lead_ids are united, and the clusters file says what changed.",
         ),

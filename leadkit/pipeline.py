@@ -22,7 +22,7 @@ import polars as pl
 import yaml
 
 from leadkit.config import SourceMap, load_maps
-from leadkit.errors import ConfigError, LeadkitError, Notice
+from leadkit.errors import ConfigError, LeadkitError, Notice, counted
 from leadkit.io.write import FORMATS, OutputSet
 from leadkit.settings import Settings, default_settings, load_settings
 
@@ -163,7 +163,8 @@ def _date(value: Any, file: Path, key: str) -> dt.date:
 
 
 def _writable(path: Path, file: Path, key: str) -> None:
-    """An output must have a known format and a folder that exists (or can be made) and is writable."""
+    """An output must have a known format and a folder that exists (or can be made: ``run_pipeline``
+    makes it) and is writable."""
     if path.suffix.lower() not in FORMATS:
         raise ConfigError(
             f"unknown output format {path.suffix or '(none)'}; use one of {', '.join(FORMATS)}",
@@ -471,6 +472,12 @@ def run_pipeline(pipeline: Pipeline, *, on_step: Progress | None = None) -> Pipe
     tell = on_step or (lambda step, message: None)
     result = PipelineResult(pipeline=pipeline)
     settings = pipeline.settings
+    # Output folders that are not there yet were checked to be makeable: made now, before any work.
+    targets = [*pipeline.outputs.values()]
+    if pipeline.quarantine is not None:
+        targets.append(Path(pipeline.quarantine["store"]))
+    for target in targets:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
 
     def timed(step: str, work: Callable[[], str]) -> None:
         tell(step, "")
@@ -486,7 +493,10 @@ def run_pipeline(pipeline: Pipeline, *, on_step: Progress | None = None) -> Pipe
         result.tables["imported"] = imported.leads
         result.counts["import"] = imported.counts
         result.warnings.extend(imported.warnings)
-        return f"{imported.counts['leads']:,} leads from {imported.counts['files']} file(s)"
+        return (
+            f"{counted(imported.counts['leads'], 'lead')} "
+            f"from {counted(imported.counts['files'], 'file')}"
+        )
 
     timed("import", do_import)
     leads = result.tables["imported"]
@@ -599,7 +609,7 @@ def _quarantine(
     result.warnings.extend(moved.warnings)
     c = moved.counts
     return (
-        f"{c['quarantined']:,} number(s) quarantined, {c['kept_out']:,} kept out; "
+        f"{counted(c['quarantined'], 'number')} quarantined, {c['kept_out']:,} kept out; "
         f"{c['active']:,} active, {due.due.height:,} due"
     )
 
@@ -682,7 +692,8 @@ def summary_lines(result: PipelineResult) -> list[str]:
     lines = []
     if "import" in counts:
         lines.append(
-            f"{counts['import']['leads']:,} leads read from {counts['import']['files']} file(s)"
+            f"{counted(counts['import']['leads'], 'lead')} read "
+            f"from {counted(counts['import']['files'], 'file')}"
         )
     if "clean" in counts:
         c = counts["clean"]
@@ -698,7 +709,8 @@ def summary_lines(result: PipelineResult) -> list[str]:
     if "quarantine" in counts:
         q = counts["quarantine"]
         lines.append(
-            f"{q['quarantined']:,} number(s) quarantined, {q['to_store']:,} lead(s) moved to the store, "
+            f"{counted(q['quarantined'], 'number')} quarantined, "
+            f"{counted(q['to_store'], 'lead')} moved to the store, "
             f"{q['kept_out']:,} kept out; the store holds {q['store']:,}, {q['due']:,} due"
         )
     if "classify" in counts:

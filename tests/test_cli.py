@@ -51,6 +51,9 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert "Example:" in out and f"leadkit {name} " in out.split("Example:")[1], name
         flat = " ".join(out.split())
         for param in command.params:
+            if isinstance(param, TyperOption) and not param.is_flag and param.name != "sales":
+                # A placeholder says what to give (FILE, DATE, N), not the option's own name again.
+                assert param.metavar != (param.name or "").upper(), f"{name} {param.opts[0]}"
             if isinstance(param, TyperOption) and not param.is_flag and param.default is not None:
                 default = (
                     param.default[0] if isinstance(param.default, list | tuple) else param.default

@@ -40,7 +40,7 @@ def test_the_example_pipeline_writes_every_output_and_the_workbook(work: Path) -
     assert code == 0, err
     assert out == ""
     assert "30 records → 17 companies (13 duplicates merged, 2 to review)" in err
-    assert "7 number(s) quarantined" in err and "12 clients classed: A 3, B 1, C 2, D 4, E 2" in err
+    assert "7 numbers quarantined" in err and "12 clients classed: A 3, B 1, C 2, D 4, E 2" in err
     for name in ("leads_clean", "companies", "clusters", "review", "active", "due", "abcde"):
         assert (work / "out" / f"{name}.csv").exists(), name
     assert read_plain(str(work / "out" / "companies.csv")).height == 17
@@ -93,6 +93,15 @@ def test_the_example_pipeline_writes_every_output_and_the_workbook(work: Path) -
     assert share.data_type == "n" and share.number_format == "0.0%"
     store = book["Quarantine"]
     assert store.max_row == 8 and [c.value for c in store[1]][:3] == ["phone", "lead_id", "company"]
+
+
+def test_output_folders_that_are_not_there_yet_are_made(work: Path) -> None:
+    (work / "out").rmdir()
+    code, _, err = run(str(work / "examples" / "pipeline.yaml"), "--today", "2026-11-30")
+    assert code == 0, err
+    assert read_plain(str(work / "out" / "companies.csv")).height == 17
+    assert read_plain(str(work / "out" / "quarantine.csv")).height == 7
+    assert (work / "out" / "leadkit.xlsx").exists()
 
 
 def test_a_failure_in_classify_leaves_every_earlier_output_and_the_store_as_they_were(

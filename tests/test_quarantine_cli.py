@@ -129,7 +129,7 @@ def test_the_six_month_cycle_on_the_examples(work: Path) -> None:
         "recheck", "--status", "--store", str(work / "quarantine.csv"), "--today", "2027-06-01"
     )
     assert code == 0, err
-    assert "6 number(s) of 5 lead(s) in quarantine (3 lead(s) held whole)" in out
+    assert "6 numbers of 5 leads in quarantine (3 leads held whole)" in out
     assert "exhausted (never due again): 0" in out
 
 
@@ -314,7 +314,7 @@ def test_a_second_run_while_the_store_is_locked_exits_75_or_waits(work: Path) ->
         # it ran only once the holder was letting go (the holder says so before it releases)
         assert holder.stdout.readline() == "releasing\n"
         assert time.monotonic() - start > 0.5
-        assert "0 number(s) of 0 lead(s) in quarantine" in waited.stdout
+        assert "0 numbers of 0 leads in quarantine" in waited.stdout
     finally:
         holder.wait(timeout=30)
 

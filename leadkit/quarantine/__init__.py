@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from leadkit import columns as C
-from leadkit.errors import LeadkitError, Notice
+from leadkit.errors import LeadkitError, Notice, counted
 from leadkit.quarantine.calls import DialResults, latest_results, match_numbers
 from leadkit.quarantine.recheck import RecheckResult, StoreSummary, recheck_store, store_summary
 from leadkit.quarantine.schedule import DEFAULT_SPAN, parse_span, retry_on
@@ -310,7 +310,8 @@ def quarantine_leads(
     if held_answered.height:
         warnings.append(
             Notice(
-                f"{held_answered.height} number(s) held in the store answered in these dial results "
+                f"{counted(held_answered.height, 'number')} held in the store answered in these "
+                "dial results "
                 f"(e.g. {held_answered.get_column('phone')[0]}); they stay held until "
                 "`leadkit recheck` releases them"
             )

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from leadkit import columns as C
-from leadkit.errors import LeadkitError, Notice
+from leadkit.errors import LeadkitError, Notice, counted
 from leadkit.io.text import decode
 from leadkit.normalize.phones import normalize_phones
 from leadkit.quarantine.calls import (
@@ -300,7 +300,8 @@ def recheck_store(
     if still_due.height and latest.height:
         warnings.append(
             Notice(
-                f"{still_due.height} due number(s) had no result in the dial results; they stay due"
+                f"{counted(still_due.height, 'due number')} had no result in the dial results; "
+                "they stay due"
             )
         )
     return RecheckResult(
@@ -365,8 +366,8 @@ class StoreSummary:
         """The summary as lines of text, as ``leadkit recheck --status`` prints it."""
         month_end = _month_end(self.today)
         out = [
-            f"{self.numbers} number(s) of {self.leads} lead(s) in quarantine "
-            f"({self.leads_whole} lead(s) held whole)",
+            f"{counted(self.numbers, 'number')} of {counted(self.leads, 'lead')} in quarantine "
+            f"({counted(self.leads_whole, 'lead')} held whole)",
         ]
         for reason, count in self.by_reason.items():
             out.append(f"  {reason:<16} {count}")
