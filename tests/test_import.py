@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from leadkit import columns as C
 from leadkit.config import load_maps
 from leadkit.errors import ConfigError, LeadkitError
+from leadkit.io import text as text_module
 from leadkit.io.importer import import_leads
 from leadkit.io.text import decode, lines, sniff_delimiter
 
@@ -135,6 +136,37 @@ def test_ragged_rows_keep_their_surplus_cells(tmp_path: Path) -> None:
     assert leads.height == 3
     assert leads.get_column("extra_1").to_list() == ["доп. инфо", None, None]
     assert any("more cells than the header" in w for w in map(str, result.warnings))
+
+
+_CELL = st.sampled_from(
+    ["", " ", "Ромашка", "8 (495) 123-45-67", '"a;b"', '"x ""y"""', "доп. инфо"]
+)
+
+
+@given(
+    width=st.integers(1, 4),
+    rows=st.lists(st.lists(_CELL, min_size=0, max_size=7), min_size=1, max_size=12),
+)
+def test_ragged_files_read_in_polars_as_record_by_record(width: int, rows: list[list[str]]) -> None:
+    """Where the Polars path reads a file (ragged or not), it gives the rows, row numbers and
+    surplus cells that reading record by record gives (an empty cell is empty either way)."""
+    body = ";".join(f"h{i}" for i in range(width)) + "\n" + "\n".join(";".join(r) for r in rows)
+    fast = text_module._records_fast(body, ";", width)
+    slow = text_module._records_python(body, ";", width, "t.csv", 2)
+    if fast is None:  # Polars could not: the record-by-record reading is what import uses
+        return
+    fast = fast.with_columns((pl.col("_row") + 2).cast(pl.Int64))
+    empty_as_null = [pl.col(c).replace("", None) for c in slow.columns if c != "_row"]
+    assert fast.select(slow.columns).with_columns(empty_as_null).equals(slow)
+
+
+def test_a_ragged_file_is_read_by_polars() -> None:
+    body = "Компания;Телефон\nРомашка;84951234567;доп. инфо\nФлора;84957654321\nВектор;8495;;\n"
+    rows = text_module._records_fast(body, ";", 2)
+    assert rows is not None
+    assert rows.columns == ["_row", "c0", "c1", "c2"]
+    assert rows.get_column("c2").to_list() == ["доп. инфо", None, None]
+    assert rows.get_column("_row").to_list() == [0, 1, 2]
 
 
 def test_header_cells_with_bom_spaces_and_case(tmp_path: Path) -> None:

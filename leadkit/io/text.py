@@ -203,15 +203,49 @@ def records(body: str, delimiter: str, width: int, where: str, first_row: int) -
 
 
 def _records_fast(body: str, delimiter: str, width: int) -> pl.DataFrame | None:
-    """Parse with Polars; None when the rows are ragged (Python takes over)."""
-    schema = {f"c{i}": pl.String for i in range(width)}
+    """Parse with Polars; None when Polars cannot (Python takes over).
+
+    A ragged file (rows with more cells than the header: a CRM dump's trailing separators, a note in
+    an extra cell) is read again as wide as its widest line could be, and its surplus cells are
+    trimmed as :func:`_records_python` trims them: blank cells at the end of a row beyond ``width``
+    go, and so do surplus columns no row fills.
+    """
+    frame = _read(body.encode("utf-8"), delimiter, width)
+    if frame is None:
+        cells = (
+            pl.DataFrame({"t": [body]})
+            .select(
+                pl.col("t").str.split("\n").explode().str.count_matches(delimiter, literal=True)
+            )
+            .max()
+            .item()
+        )
+        widest = int(cells or 0) + 1
+        if widest <= width or "\n" not in body:
+            return None
+        # A line of bare separators stands in for the header, so that Polars expects ``widest``
+        # cells; it is row 0 here and is dropped.
+        rest = body.split("\n", 1)[1]
+        frame = _read(
+            (delimiter * (widest - 1) + "\n" + rest).encode("utf-8"), delimiter, widest, 0
+        )
+        if frame is None:
+            return None
+        frame = frame.filter(pl.col("_row") > 0).with_columns(pl.col("_row") - 1)
+        frame = _trim_surplus(frame, width)
+    return drop_empty_rows(frame)
+
+
+def _read(data: bytes, delimiter: str, width: int, skip: int = 1) -> pl.DataFrame | None:
+    """``data`` (its first ``skip`` lines left out) as ``width`` text columns and ``_row``; None when
+    a row has more cells or Polars cannot parse it."""
     try:
-        frame = pl.read_csv(
-            body.encode("utf-8"),
+        return pl.read_csv(
+            data,
             separator=delimiter,
             has_header=False,
-            skip_rows=1,
-            schema=schema,
+            skip_rows=skip,
+            schema={f"c{i}": pl.String for i in range(width)},
             infer_schema=False,
             row_index_name="_row",
             truncate_ragged_lines=False,
@@ -219,7 +253,20 @@ def _records_fast(body: str, delimiter: str, width: int) -> pl.DataFrame | None:
         )
     except pl.exceptions.PolarsError:
         return None
-    return drop_empty_rows(frame)
+
+
+def _trim_surplus(frame: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Cells beyond ``width`` kept only up to a row's last non-blank one; empty surplus columns gone."""
+    surplus = [c for c in frame.columns if c != "_row"][width:]
+    kept: dict[str, pl.Expr] = {}
+    later: pl.Expr = pl.lit(False)
+    for name in reversed(surplus):
+        later = later | (pl.col(name).str.strip_chars().fill_null("") != "")
+        kept[name] = pl.when(later).then(pl.col(name)).alias(name)
+    frame = frame.with_columns(*kept.values())
+    filled = [c for c in surplus if frame.get_column(c).null_count() < frame.height]
+    last = surplus.index(filled[-1]) if filled else -1
+    return frame.drop(surplus[last + 1 :])
 
 
 def _records_python(
