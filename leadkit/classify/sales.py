@@ -41,7 +41,7 @@ from leadkit.config import SALES_FIELD_ALIASES, ColumnRules, SourceMap, fold_hea
 from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import HEADER_SEARCH_ROWS, TableKind, assign_columns, find_header
 from leadkit.io.inputs import WORKBOOK_SUFFIXES, InputFile, find_inputs
-from leadkit.io.sheets import cell_text, read_sheet_values, sheet_names
+from leadkit.io.sheets import cell_text, chosen_sheets, read_sheet_values
 from leadkit.normalize.amounts import document_dates, read_amounts, read_dates
 from leadkit.settings import SalesRules, Settings, resolve
 
@@ -191,13 +191,7 @@ def _workbook_grids(
     item: InputFile, spec: SourceMap | None, settings: Settings, warnings: list[Notice]
 ) -> list[_Grid]:
     assert item.path is not None
-    names = sheet_names(str(item.path), item.source)
-    if spec is not None and spec.sheet is not None:
-        if spec.sheet not in names:
-            raise LeadkitError(
-                f"no sheet {spec.sheet!r} (sheets: {', '.join(names)})", file=item.source
-            )
-        names = [spec.sheet]
+    names = chosen_sheets(str(item.path), item.source, spec.sheet if spec is not None else None)
     grids: list[_Grid] = []
     for name, values in read_sheet_values(str(item.path), item.source, names):
         texts = [[cell_text(v) for v in row] for row in values]

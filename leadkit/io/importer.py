@@ -30,7 +30,7 @@ from leadkit.io.headers import (
     rule_sets,
 )
 from leadkit.io.inputs import WORKBOOK_SUFFIXES, InputFile, find_inputs
-from leadkit.io.sheets import read_sheets, sheet_names
+from leadkit.io.sheets import chosen_sheets, read_sheets
 from leadkit.io.text import (
     decode_text,
     drop_empty_rows,
@@ -294,13 +294,7 @@ def _read_workbook(
     item: InputFile, spec: SourceMap | None, warnings: list[Notice], settings: Settings
 ) -> list[Grid]:
     assert item.path is not None
-    names = sheet_names(str(item.path), item.source)
-    if spec is not None and spec.sheet is not None:
-        if spec.sheet not in names:
-            raise LeadkitError(
-                f"no sheet {spec.sheet!r} (sheets: {', '.join(names)})", file=item.source
-            )
-        names = [spec.sheet]
+    names = chosen_sheets(str(item.path), item.source, spec.sheet if spec is not None else None)
     grids: list[Grid] = []
     for name, cells in read_sheets(str(item.path), item.source, names):
         where = f"{item.source} [{name}]"

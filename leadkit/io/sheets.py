@@ -22,6 +22,16 @@ def sheet_names(path: str, where: str) -> list[str]:
     return list(_open(path, where).sheet_names)
 
 
+def chosen_sheets(path: str, where: str, sheet: str | None) -> list[str]:
+    """The sheets to read: the one a map names (which must be there), else every sheet."""
+    names = sheet_names(path, where)
+    if sheet is None:
+        return names
+    if sheet not in names:
+        raise LeadkitError(f"no sheet {sheet!r} (sheets: {', '.join(names)})", file=where)
+    return [sheet]
+
+
 def read_sheets(
     path: str, where: str, names: list[str] | None = None
 ) -> Iterator[tuple[str, Rows]]:
