@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -34,7 +33,7 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/bench_classify.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.measure import DATA, cpu_seconds, peak_rss_mb
+from benchmarks.measure import DATA, cpu_seconds, peak_rss_mb, timed_leadkit
 from leadkit.classify import classify_clients, read_sales
 from leadkit.io.tables import read_table
 
@@ -180,19 +179,6 @@ def generate(folder: Path, clients: int, rows: int, seed: int) -> None:
     (folder / "sales.csv").write_bytes(text.encode("cp1251"))
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """Run one leadkit command; its wall seconds and peak RSS in MiB (GNU time's figure)."""
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "leadkit", *args]
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"leadkit {args[0]} failed:\n{result.stderr}")
-    lines = result.stderr.strip().splitlines()
-    print("   ", lines[-2] if len(lines) > 1 else "")
-    return wall, int(lines[-1]) / 1024
-
-
 def run(clients: int, rows: int, seed: int) -> None:
     """Generate (or reuse) the data, then time the command and the two library steps."""
     folder = DATA / f"classify-{clients}-{rows}-{seed}"
@@ -207,7 +193,7 @@ def run(clients: int, rows: int, seed: int) -> None:
     print(f"load average before: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     out = folder / "out"
     out.mkdir(exist_ok=True)
-    wall, rss = timed(
+    wall, rss, said = timed_leadkit(
         [
             "classify",
             str(folder / "clients.csv"),
@@ -223,6 +209,7 @@ def run(clients: int, rows: int, seed: int) -> None:
             str(out / "summary.csv"),
         ]
     )
+    print("   ", said.splitlines()[-1] if said else "")
     print("| step | wall s | CPU s | peak RSS MiB |")
     print("| --- | ---: | ---: | ---: |")
     print(f"| `leadkit classify` (separate process, all included) | {wall:.1f} | | {rss:,.0f} |")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -22,21 +21,9 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/bench_pipeline.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.measure import DATA
+from benchmarks.measure import DATA, timed_leadkit
 from leadkit.testing.generate import write_exports
 from leadkit.testing.public import pairwise_scores
-
-
-def timed(args: list[str]) -> tuple[float, float]:
-    """Run one leadkit command; its wall seconds and peak RSS in MiB (GNU time's figure)."""
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "leadkit", *args]
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"leadkit {args[0]} failed:\n{result.stderr}")
-    peak_kib = int(result.stderr.strip().splitlines()[-1])
-    return wall, peak_kib / 1024
 
 
 def run(n: int, seed: int) -> None:
@@ -72,7 +59,7 @@ def run(n: int, seed: int) -> None:
     print("| --- | ---: | ---: |")
     total = 0.0
     for name, args in steps.items():
-        wall, rss = timed(args)
+        wall, rss, _ = timed_leadkit(args)
         total += wall
         print(f"| {name} | {wall:.1f} | {rss:,.0f} |", flush=True)
     print(f"| **import + clean + dedupe** | **{total:.1f}** | |")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/bench_quarantine.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.measure import DATA, peak_rss_mb
+from benchmarks.measure import DATA, peak_rss_mb, timed_leadkit
 from leadkit.normalize import clean_leads
 from leadkit.testing.generate import generate_leads
 
@@ -48,18 +47,6 @@ ASTERISK = [
     ("BUSY", "17", 0.10),
     ("NO ANSWER", "19", 0.25),
 ]
-
-
-def timed(args: list[str]) -> tuple[float, float, str]:
-    """Run one leadkit command; its wall seconds, peak RSS in MiB (GNU time's figure), and stderr."""
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "leadkit", *args]
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"leadkit {args[0]} failed:\n{result.stderr}")
-    lines = result.stderr.strip().splitlines()
-    return wall, int(lines[-1]) / 1024, "\n".join(lines[:-1])
 
 
 def cleaned_leads(n: int, seed: int, folder: Path) -> Path:
@@ -232,13 +219,13 @@ def run(n: int, calls: int, seed: int) -> None:
         ),
     ]
     for name, args in steps:
-        wall, rss, err = timed(args)
+        wall, rss, err = timed_leadkit(args)
         print(
             f"| {name} | {wall:.1f} | {rss:,.0f} | {err.splitlines()[-1].removeprefix('leadkit: ')} |",
             flush=True,
         )
     recheck = write_recheck(store, seed, folder)
-    wall, rss, err = timed(
+    wall, rss, err = timed_leadkit(
         [
             "recheck",
             "--store",

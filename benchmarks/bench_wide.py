@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
+
+if __package__ in (None, ""):  # run as `python benchmarks/bench_wide.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.measure import timed_leadkit
 
 
 def write_wide(path: Path, rows: int, columns: int) -> None:
@@ -38,17 +41,6 @@ def write_wide(path: Path, rows: int, columns: int) -> None:
     pl.DataFrame(data).write_csv(path)
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """One leadkit command in a fresh process: wall seconds and peak RSS in MiB (GNU time)."""
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "leadkit", *args]
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"leadkit {args[0]} failed:\n{result.stderr}")
-    return wall, int(result.stderr.strip().splitlines()[-1]) / 1024
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``--rows``, ``--columns``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -62,40 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for rows in args.rows:
             for columns in args.columns:
                 folder = Path(tmp)
-                write_wide(folder / "wide.csv", rows, columns)
-                subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "leadkit",
-                        "import",
-                        str(folder / "wide.csv"),
-                        "-o",
-                        str(folder / "leads.parquet"),
-                    ],
-                    check=True,
-                    capture_output=True,
+                wide, leads, clean = (
+                    folder / n for n in ("wide.csv", "leads.parquet", "clean.parquet")
                 )
-                subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "leadkit",
-                        "clean",
-                        str(folder / "leads.parquet"),
-                        "-o",
-                        str(folder / "clean.parquet"),
-                    ],
-                    check=True,
-                    capture_output=True,
-                )
-                wall, rss = timed(
-                    [
-                        "dedupe",
-                        str(folder / "clean.parquet"),
-                        "-o",
-                        str(folder / "companies.parquet"),
-                    ]
+                write_wide(wide, rows, columns)
+                timed_leadkit(["import", str(wide), "-o", str(leads)])
+                timed_leadkit(["clean", str(leads), "-o", str(clean)])
+                wall, rss, _ = timed_leadkit(
+                    ["dedupe", str(clean), "-o", str(folder / "companies.parquet")]
                 )
                 print(f"| {rows:,} | {columns:,} | {wall:.1f} | {rss:,.0f} |", flush=True)
     return 0

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 #: Generated data the benchmarks write and reuse (git-ignored); ``LEADKIT_BENCH_DATA`` moves it.
@@ -20,3 +23,16 @@ def cpu_seconds() -> float:
     """User + system CPU time of this process, all threads."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def timed_leadkit(args: list[str]) -> tuple[float, float, str]:
+    """Run ``python -m leadkit ARGS`` in a fresh process, timed from outside with GNU time: its wall
+    seconds, peak RSS in MiB, and what it said on stderr. A failed command ends the benchmark."""
+    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "leadkit", *args]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"leadkit {args[0]} failed:\n{result.stderr}")
+    lines = result.stderr.strip().splitlines()
+    return wall, int(lines[-1]) / 1024, "\n".join(lines[:-1])

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +28,7 @@ import polars as pl
 if __package__ in (None, ""):  # run as `python benchmarks/score_second_corpus.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.measure import timed_leadkit
 from leadkit import columns as C
 from leadkit.io.tables import read_table
 from leadkit.testing.public import pairwise_scores
@@ -82,21 +81,12 @@ def run_pipeline(corpora: list[Path], out: Path) -> Path:
             str(clusters),
         ],
     }
-    gnu_time = Path("/usr/bin/time").exists()  # GNU time reports the peak RSS
     print("| step | wall s | peak RSS MiB |\n| --- | ---: | ---: |")
     total = 0.0
     for name, args in steps.items():
-        command = [sys.executable, "-m", "leadkit", *args]
-        if gnu_time:
-            command = ["/usr/bin/time", "-f", "%M", *command]
-        start = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        wall = time.perf_counter() - start
-        if result.returncode != 0:
-            raise SystemExit(f"leadkit {name} failed:\n{result.stderr}")
-        rss = f"{int(result.stderr.strip().splitlines()[-1]) / 1024:,.0f}" if gnu_time else "?"
+        wall, rss, _ = timed_leadkit(args)
         total += wall
-        print(f"| {name} | {wall:.1f} | {rss} |", flush=True)
+        print(f"| {name} | {wall:.1f} | {rss:,.0f} |", flush=True)
     print(f"| import + clean + dedupe | {total:.1f} | |")
     return clusters
 
