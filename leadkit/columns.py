@@ -124,3 +124,13 @@ def order_columns(df: pl.DataFrame, first: Iterable[str] = CANONICAL_ORDER) -> p
     first = [c for c in first if c in df.columns]
     rest = [c for c in df.columns if c not in set(first)]
     return df.select(first + rest)
+
+
+def null_if_empty(text: pl.Expr) -> pl.Expr:
+    """The text, or null where it is empty."""
+    return pl.when(text.str.len_chars() > 0).then(text)
+
+
+def stripped_or_null(text: pl.Expr) -> pl.Expr:
+    """The text without surrounding whitespace, or null where nothing is left."""
+    return null_if_empty(text.str.strip_chars())

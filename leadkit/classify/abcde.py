@@ -155,11 +155,6 @@ def _id_key(text: pl.Expr) -> pl.Expr:
     return pl.when(folded.str.len_chars() > 0).then(key)
 
 
-def _blank_to_null(text: pl.Expr) -> pl.Expr:
-    stripped = text.cast(pl.String).str.strip_chars()
-    return pl.when(stripped.str.len_chars() > 0).then(stripped)
-
-
 def _name_keys(names: pl.Series, companies: CompanyNames) -> pl.Series:
     """The company key of each name, computed once per distinct name."""
     distinct = names.drop_nulls().unique()
@@ -199,7 +194,7 @@ def _identity(
     inn = frame.select(_inn_key(pl.col(C.INN))).to_series() if C.INN in frame.columns else nothing
     ids = frame.select(_id_key(pl.col(id_column))).to_series() if id_column else nothing
     if C.COMPANY_KEY in frame.columns:
-        keys = frame.select(_blank_to_null(pl.col(C.COMPANY_KEY))).to_series()
+        keys = frame.select(C.stripped_or_null(pl.col(C.COMPANY_KEY).cast(pl.String))).to_series()
     elif C.COMPANY in frame.columns:
         keys = _name_keys(frame.get_column(C.COMPANY).cast(pl.String), settings.companies)
     else:
@@ -213,7 +208,7 @@ def _prepare_clients(
     """One row per client: ``_client`` (its position), matching keys, channel, potential in kopecks."""
     inn, ids, keys = _identity(clients, settings, name, "clients")
     if C.CHANNEL in clients.columns:
-        channel = clients.select(_blank_to_null(pl.col(C.CHANNEL))).to_series()
+        channel = clients.select(C.stripped_or_null(pl.col(C.CHANNEL).cast(pl.String))).to_series()
         missing = channel.null_count()
         if missing:
             warnings.append(
@@ -489,7 +484,9 @@ def _with_previous(
             "_inn": inn,
             "_id": ids,
             "_key": keys,
-            "_was": previous.select(_blank_to_null(pl.col(C.ABCDE))).to_series(),
+            "_was": previous.select(
+                C.stripped_or_null(pl.col(C.ABCDE).cast(pl.String))
+            ).to_series(),
         }
     )
     found = _match(ranked.select("_client", *_IDENTITY), targets.drop("_was")).join(

@@ -291,8 +291,7 @@ def _folded(expr: pl.Expr) -> pl.Expr:
 def _text(position: int | None) -> pl.Expr:
     if position is None:
         return pl.lit(None, dtype=pl.String)
-    stripped = pl.col(f"c{position}").str.strip_chars()
-    return pl.when(stripped.str.len_chars() > 0).then(stripped)
+    return C.stripped_or_null(pl.col(f"c{position}"))
 
 
 def _sales_rows(

@@ -73,10 +73,6 @@ def _fold(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def _null_if_empty(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
-
-
 def any_word(words: list[str]) -> str:
     """A regex matching any of ``words`` as whole words, longest first."""
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
@@ -173,16 +169,16 @@ def prepare_rows(df: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     )
     matching = city_matching(settings.cities)
     # Aliases first too: the "с" of "С-Петербург" is no village prefix.
-    city = _null_if_empty(
+    city = C.null_if_empty(
         _fold(_text(C.CITY, df))
         .replace(matching.aliases)
         .str.replace(rf"^(?:(?:{matching.prefixes}) )+", "")
     ).replace(matching.aliases)
     # "Свердловская область" names no city: it neither matches nor contradicts one.
     city = pl.when(city.str.contains(matching.regions)).then(None).otherwise(city)
-    key = _null_if_empty(_text(C.COMPANY_KEY, df).str.strip_chars())
+    key = C.null_if_empty(_text(C.COMPANY_KEY, df).str.strip_chars())
     inn = pl.when(_text(C.INN_VALID, df) == "true").then(_text(C.INN, df).str.strip_chars())
-    domain = _null_if_empty(_text(C.DOMAIN, df).str.to_lowercase().str.strip_chars())
+    domain = C.null_if_empty(_text(C.DOMAIN, df).str.to_lowercase().str.strip_chars())
     return df.select(
         pl.col(C.LEAD_ID),
         key.alias(KEY),
@@ -198,8 +194,8 @@ def prepare_rows(df: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         .is_in(sorted(rules.sole_trader_forms))
         .fill_null(False)
         .alias(SOLE),
-        _null_if_empty(_text(C.LEGAL_FORM, df).str.to_lowercase().str.strip_chars()).alias(FORM),
-        _null_if_empty(_text(C.CITY, df).str.strip_chars()).alias(CITY_TEXT),
+        C.null_if_empty(_text(C.LEGAL_FORM, df).str.to_lowercase().str.strip_chars()).alias(FORM),
+        C.null_if_empty(_text(C.CITY, df).str.strip_chars()).alias(CITY_TEXT),
     ).with_columns(
         (
             pl.col(SOLE)
@@ -276,7 +272,7 @@ def _address_fields(
         )
         .list.join(" ")
     )
-    return [city.alias(CITY), _null_if_empty(tokens).alias(ADDR)]
+    return [city.alias(CITY), C.null_if_empty(tokens).alias(ADDR)]
 
 
 def _hub_values(prep: pl.DataFrame, column: str, rules: DedupeRules) -> pl.Series:

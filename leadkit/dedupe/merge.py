@@ -144,7 +144,7 @@ def _union(column: str) -> pl.Expr:
         .list.filter(pl.element() != "")
         .list.unique(maintain_order=True)
     )
-    return parts.list.join(C.LIST_SEPARATOR).pipe(_null_if_empty).alias(column)
+    return parts.list.join(C.LIST_SEPARATOR).pipe(C.null_if_empty).alias(column)
 
 
 #: What an aligned list shows for a member without a value: a text file's member has no sheet.
@@ -169,11 +169,7 @@ def _distinct(column: str) -> pl.Expr:
     An aggregation, not list expressions on aggregated lists: those cost milliseconds per column,
     which a table of two thousand columns pays for seconds."""
     values = pl.col(column).drop_nulls().unique(maintain_order=True)
-    return values.str.join(C.LIST_SEPARATOR).pipe(_null_if_empty).alias(column)
-
-
-def _null_if_empty(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
+    return values.str.join(C.LIST_SEPARATOR).pipe(C.null_if_empty).alias(column)
 
 
 def merge_clusters(clusters: pl.DataFrame, cities: CityNames | None = None) -> pl.DataFrame:

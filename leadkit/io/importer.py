@@ -347,8 +347,7 @@ def to_leads(grid: Grid, settings: Settings, warnings: list[Notice] | None = Non
     cells = [f"c{i}" for i in range(len(grid.headers))]
 
     def text(i: int) -> pl.Expr:
-        stripped = pl.col(f"c{i}").str.strip_chars()
-        return pl.when(stripped.str.len_chars() > 0).then(stripped)
+        return C.stripped_or_null(pl.col(f"c{i}"))
 
     fields: list[pl.Expr] = []
     for name in C.SOURCE_FIELDS:
@@ -359,7 +358,7 @@ def to_leads(grid: Grid, settings: Settings, warnings: list[Notice] | None = Non
             fields.append(text(positions[0]).alias(name))
         else:
             joined = pl.concat_str([text(i) for i in positions], separator="; ", ignore_nulls=True)
-            fields.append(pl.when(joined.str.len_chars() > 0).then(joined).alias(name))
+            fields.append(C.null_if_empty(joined).alias(name))
     used = {i for positions in assigned.values() for i in positions}
     extras = [
         pl.col(f"c{i}").alias(name)
