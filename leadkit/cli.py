@@ -25,7 +25,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -437,10 +437,11 @@ def _write_outputs(
     *,
     excel: bool = False,
     strict: bool = False,
+    formats: Mapping[str, str] | None = None,
 ) -> None:
     """Write a run's outputs, ``(table, path, sheet)`` each: every file together (all replaced, or
     none if anything fails or the run is stopped), then the one whose path is ``-`` or None as CSV
-    to standard output."""
+    to standard output. ``formats``: XLSX number formats by column."""
     from leadkit.io.write import OutputSet, write_table
 
     to_files = [(t, p, s) for t, p, s in files if p is not None and p != "-"]
@@ -451,7 +452,13 @@ def _write_outputs(
             for table, path, sheet in to_files:
                 _warn(
                     write_table(
-                        table, path, excel=excel, sheet=sheet, outputs=outputs, strict=strict
+                        table,
+                        path,
+                        excel=excel,
+                        sheet=sheet,
+                        outputs=outputs,
+                        strict=strict,
+                        formats=formats,
                     )
                 )
     for table in to_stdout[:1]:
@@ -1150,7 +1157,6 @@ def classify_command(
     from leadkit.classify import SHARE_FORMATS, classify_clients, read_sales
     from leadkit.config import CLASSIFY_MAP_ALIASES, load_maps
     from leadkit.io.tables import read_plain, read_table
-    from leadkit.io.write import OutputSet, write_table
     from leadkit.settings import default_settings, load_settings
 
     if clients == "-" and "-" in sales:
@@ -1172,30 +1178,10 @@ def classify_command(
         name="standard input" if clients == "-" else clients,
     )
     _warn(result.warnings)
-    files = [
-        (frame, path, sheet)
-        for frame, path, sheet in (
-            (result.clients, output, "ABCDE"),
-            (result.summary, summary, "Summary"),
-            (result.unmatched, unmatched, "Unmatched"),
-        )
-        if path is not None and path != "-"
-    ]
-    if files:
-        with OutputSet(anchor=files[0][1]) as written:
-            for frame, path, sheet in files:
-                _warn(
-                    write_table(
-                        frame,
-                        path,
-                        excel=excel,
-                        sheet=sheet,
-                        outputs=written,
-                        formats=SHARE_FORMATS,
-                    )
-                )
-    if output is None or output == "-":
-        write_table(result.clients, output, excel=excel)
+    files = [(result.clients, output, "ABCDE")]
+    files += [(result.summary, summary, "Summary")] if summary is not None else []
+    files += [(result.unmatched, unmatched, "Unmatched")] if unmatched is not None else []
+    _write_outputs(files, excel=excel, formats=SHARE_FORMATS)
     counts = result.counts
     classes = ", ".join(
         f"{key.removeprefix('class_')} {value}"
