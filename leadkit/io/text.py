@@ -210,25 +210,18 @@ def _records_fast(body: str, delimiter: str, width: int) -> pl.DataFrame | None:
     trimmed as :func:`_records_python` trims them: blank cells at the end of a row beyond ``width``
     go, and so do surplus columns no row fills.
     """
-    frame = _read(body.encode("utf-8"), delimiter, width)
+    data = body.encode("utf-8")
+    frame = _read(data, delimiter, width)
     if frame is None:
-        cells = (
-            pl.DataFrame({"t": [body]})
-            .select(
-                pl.col("t").str.split("\n").explode().str.count_matches(delimiter, literal=True)
-            )
-            .max()
-            .item()
-        )
-        widest = int(cells or 0) + 1
-        if widest <= width or "\n" not in body:
+        text_lines = pl.Series([body]).str.split("\n").explode()
+        widest = text_lines.str.count_matches(delimiter, literal=True).cast(pl.Int64).max()
+        widest = (widest if isinstance(widest, int) else 0) + 1
+        newline = data.find(b"\n")
+        if widest <= width or newline < 0:
             return None
         # A line of bare separators stands in for the header, so that Polars expects ``widest``
         # cells; it is row 0 here and is dropped.
-        rest = body.split("\n", 1)[1]
-        frame = _read(
-            (delimiter * (widest - 1) + "\n" + rest).encode("utf-8"), delimiter, widest, 0
-        )
+        frame = _read(delimiter.encode() * (widest - 1) + data[newline:], delimiter, widest, 0)
         if frame is None:
             return None
         frame = frame.filter(pl.col("_row") > 0).with_columns(pl.col("_row") - 1)
