@@ -62,6 +62,12 @@ class Notice:
         return f"{where}: {self.message}" if where else self.message
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (a library's can run to a stack trace), or its type."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
 def counted(number: int, one: str, many: str | None = None) -> str:
     """A count with its noun in the right number: ``1 company``, ``2 companies``, ``1 file``."""
     return f"{number:,} {one if number == 1 else (many or one + 's')}"

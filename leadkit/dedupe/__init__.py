@@ -28,7 +28,7 @@ from leadkit.dedupe.blocking import (
 from leadkit.dedupe.cluster import Evidence, cluster_pairs
 from leadkit.dedupe.compare import compare_pairs, match_frequencies
 from leadkit.dedupe.merge import merge_clusters
-from leadkit.errors import LeadkitError, Notice, counted
+from leadkit.errors import LeadkitError, Notice, counted, first_line
 from leadkit.normalize import clean_leads, is_cleaned
 from leadkit.settings import Settings, resolve
 
@@ -232,8 +232,7 @@ def _collect(lazy: pl.LazyFrame) -> pl.DataFrame:
 
 
 def _unreadable(exc: Exception) -> LeadkitError:
-    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return LeadkitError(f"unreadable table: {first_line}")
+    return LeadkitError(f"unreadable table: {first_line(exc)}")
 
 
 def _match(

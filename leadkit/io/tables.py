@@ -19,7 +19,7 @@ import polars as pl
 
 from leadkit import columns as C
 from leadkit.config import SourceMap
-from leadkit.errors import LeadkitError, Notice
+from leadkit.errors import LeadkitError, Notice, first_line
 from leadkit.io.formulas import unguard_formulas
 from leadkit.io.inputs import DELIMITED_SUFFIXES, STDIN, WORKBOOK_SUFFIXES
 from leadkit.io.sheets import read_sheets, sheet_names
@@ -150,12 +150,15 @@ def _read_jsonl(path: str) -> pl.DataFrame:
     return frame.select(order + [c for c in frame.columns if c not in set(order)])
 
 
-def _safe(read: Callable[[], pl.DataFrame], path: str) -> pl.DataFrame:
+#: What a guarded read returns.
+Read = TypeVar("Read")
+
+
+def _safe(read: Callable[[], Read], path: str) -> Read:
     try:
         return read()
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LeadkitError(f"unreadable table: {first_line}", file=path) from exc
+        raise LeadkitError(f"unreadable table: {first_line(exc)}", file=path) from exc
 
 
 def _read_workbook_table(path: str) -> pl.DataFrame:
@@ -180,11 +183,7 @@ def scan_lead_table(path: str) -> pl.LazyFrame | None:
     shape); None for any other input, which is read whole."""
     if path == STDIN or Path(path).suffix.lower() != ".parquet":
         return None
-    try:
-        schema = pl.read_parquet_schema(path)
-    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LeadkitError(f"unreadable table: {first_line}", file=path) from exc
+    schema = _safe(lambda: pl.read_parquet_schema(path), path)
     if C.LEAD_ID not in schema:
         return None
     return to_lead_frame(pl.scan_parquet(path))

@@ -41,7 +41,7 @@ from typing import IO
 import polars as pl
 from filelock import FileLock, Timeout
 
-from leadkit.errors import LeadkitError, StoreLockedError
+from leadkit.errors import LeadkitError, StoreLockedError, first_line
 from leadkit.io.commit import OutputSet, crash_point, real_target
 from leadkit.io.formulas import unguard_formulas
 from leadkit.io.text import decode, sniff_delimiter
@@ -179,8 +179,9 @@ def read_store(path: str | Path) -> pl.DataFrame:
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LeadkitError(f"the store is not a readable CSV file: {first}", file=where) from exc
+        raise LeadkitError(
+            f"the store is not a readable CSV file: {first_line(exc)}", file=where
+        ) from exc
     return _check(unguard_formulas(frame), where)
 
 

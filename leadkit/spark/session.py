@@ -14,7 +14,7 @@ import tempfile
 import warnings
 from typing import TYPE_CHECKING
 
-from leadkit.errors import LeadkitError
+from leadkit.errors import LeadkitError, first_line
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -159,7 +159,7 @@ def spark_session(
     try:
         spark = builder.getOrCreate()
     except Exception as exc:
-        raise LeadkitError(f"could not start Spark on {master}: {_first_line(exc)}") from None
+        raise LeadkitError(f"could not start Spark on {master}: {first_line(exc)}") from None
     spark.sparkContext.setLogLevel(os.environ.get("LEADKIT_SPARK_LOG", "ERROR"))
     spark.sparkContext.setCheckpointDir(
         os.environ.get("LEADKIT_SPARK_CHECKPOINT_DIR") or os.path.join(scratch, "checkpoints")
@@ -199,8 +199,3 @@ def _log_config(scratch: str) -> str:
             f"appender.console.filter.threshold.level = {level}\n"
         )
     return path
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -21,7 +21,7 @@ import polars as pl
 import pyarrow as pa
 
 from leadkit import columns as C
-from leadkit.errors import LeadkitError
+from leadkit.errors import LeadkitError, first_line
 from leadkit.spark.arrow import Layout, batches_of
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _read_parquet(spark: SparkSession, path: str) -> tuple[DataFrame, Layout]:
     try:
         raw = spark.read.parquet(spark_uri(path))
     except Exception as exc:
-        raise LeadkitError(f"cannot read Parquet: {str(exc).splitlines()[0]}", file=path) from None
+        raise LeadkitError(f"cannot read Parquet: {first_line(exc)}", file=path) from None
     if C.LEAD_ID not in raw.columns:
         raise LeadkitError(
             "the Spark engine reads lead tables: run `leadkit import` first", file=path
@@ -139,5 +139,4 @@ def write_parquet(sdf: DataFrame, path: str, order: list[str] | None = None) -> 
     except Exception as exc:
         if fs.exists(staged):
             fs.delete(staged, True)
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LeadkitError(f"cannot write Parquet: {message}", file=path) from None
+        raise LeadkitError(f"cannot write Parquet: {first_line(exc)}", file=path) from None
