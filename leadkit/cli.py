@@ -1154,7 +1154,7 @@ def classify_command(
     Example: leadkit classify companies.csv --sales sales/ --from 2026-01-01 --to 2026-12-31
     -o abcde.xlsx --summary summary.csv
     """
-    from leadkit.classify import SHARE_FORMATS, classify_clients, read_sales
+    from leadkit.classify import SHARE_FORMATS, class_counts, classify_clients, read_sales
     from leadkit.config import CLASSIFY_MAP_ALIASES, load_maps
     from leadkit.io.tables import read_plain, read_table
     from leadkit.settings import default_settings, load_settings
@@ -1183,11 +1183,7 @@ def classify_command(
     files += [(result.unmatched, unmatched, "Unmatched")] if unmatched is not None else []
     _write_outputs(files, excel=excel, formats=SHARE_FORMATS)
     counts = result.counts
-    classes = ", ".join(
-        f"{key.removeprefix('class_')} {value}"
-        for key, value in counts.items()
-        if key.startswith("class_")
-    )
+    classes = class_counts(counts)
     line = (
         f"classified {counts['clients']} clients in {counts['channels']} channel(s): {classes}; "
         f"{counts['matched_rows']} of {counts['sales_rows']} sales rows matched"

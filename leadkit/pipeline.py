@@ -620,7 +620,7 @@ def _classify(
     read_table: Callable[..., pl.DataFrame],
     read_plain: Callable[..., pl.DataFrame],
 ) -> str:
-    from leadkit.classify import classify_clients, read_sales
+    from leadkit.classify import class_counts, classify_clients, read_sales
 
     c = pipeline.classify
     assert c is not None
@@ -644,11 +644,7 @@ def _classify(
     )
     result.counts["classify"] = classified.counts
     result.warnings.extend(classified.warnings)
-    classes = ", ".join(
-        f"{k.removeprefix('class_')} {v}"
-        for k, v in classified.counts.items()
-        if k.startswith("class_")
-    )
+    classes = class_counts(classified.counts)
     return f"{classified.counts['clients']:,} clients: {classes}"
 
 
@@ -715,8 +711,7 @@ def summary_lines(result: PipelineResult) -> list[str]:
         )
     if "classify" in counts:
         c = counts["classify"]
-        classes = ", ".join(
-            f"{k.removeprefix('class_')} {v}" for k, v in c.items() if k.startswith("class_")
-        )
-        lines.append(f"{c['clients']:,} clients classed: {classes}")
+        from leadkit.classify import class_counts
+
+        lines.append(f"{c['clients']:,} clients classed: {class_counts(c)}")
     return lines

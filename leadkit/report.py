@@ -29,8 +29,6 @@ __all__ = ["write_report"]
 
 #: Points of the Pareto curve drawn (the clients are sampled evenly beyond this).
 PARETO_POINTS = 200
-#: Class colours, A (best) to E (a loss): green to red, as a traffic light reads.
-CLASS_COLOURS = {"A": "#2E7D32", "B": "#7CB342", "C": "#FBC02D", "D": "#FB8C00", "E": "#C62828"}
 _COLUMN_CHART = {"type": "column"}
 
 
@@ -103,7 +101,7 @@ def build_report(
             row += 1
     row += 1
 
-    charts: list[tuple[str, Any]] = []
+    charts: list[Any] = []
     abcde = result.tables.get("abcde")
     class_table = _class_table(abcde) if abcde is not None else None
     if class_table is not None and class_table.classes:
@@ -125,7 +123,7 @@ def build_report(
                 summary.write_number(row, 1 + half + i, profit, book.decimal)
             row += 1
         last = row - 1
-        for kind, offset, label in (("clients", 1, "Clients"), ("profit", 1 + half, "Profit")):
+        for offset, label in ((1, "Clients"), (1 + half, "Profit")):
             chart = book.add_chart(_COLUMN_CHART)
             for i, channel in enumerate(channels):
                 chart.add_series(
@@ -142,7 +140,7 @@ def build_report(
                 {"name": label.lower(), "num_format": "#,##0", "major_gridlines": {"visible": True}}
             )
             chart.set_legend({"position": "bottom"})
-            charts.append((kind, chart))
+            charts.append(chart)
         row += 1
     pareto = _pareto(abcde) if abcde is not None else None
     if pareto is not None and pareto.height > 1:
@@ -179,7 +177,7 @@ def build_report(
             }
         )
         chart.set_legend({"none": True})
-        charts.append(("pareto", chart))
+        charts.append(chart)
         row += 1
     reasons = _reasons(result.tables.get("store"))
     if reasons is not None and reasons.height:
@@ -205,11 +203,11 @@ def build_report(
         )
         chart.set_title({"name": "Quarantined numbers by reason"})
         chart.set_legend({"none": True})
-        charts.append(("quarantine", chart))
+        charts.append(chart)
         row += 1
     # Charts sit to the right of the tables, two a row, so nothing hides a number; the sheet prints
     # on one landscape page.
-    for index, (_, chart) in enumerate(charts):
+    for index, chart in enumerate(charts):
         chart.set_size({"width": 560, "height": 300})
         summary.insert_chart(1 + (index // 2) * 16, 7 + (index % 2) * 9, chart)
     summary.set_landscape()

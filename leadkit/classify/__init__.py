@@ -3,7 +3,13 @@ classed A–E by profit and potential within each channel (:mod:`leadkit.classif
 
 from __future__ import annotations
 
-from leadkit.classify.abcde import SHARE_FORMATS, ClassifyResult, Period, classify_clients
+from leadkit.classify.abcde import (
+    SHARE_FORMATS,
+    ClassifyResult,
+    Period,
+    class_counts,
+    classify_clients,
+)
 from leadkit.classify.sales import SalesResult, read_sales
 
 __all__ = [
@@ -11,6 +17,7 @@ __all__ = [
     "ClassifyResult",
     "Period",
     "SalesResult",
+    "class_counts",
     "classify_clients",
     "read_sales",
 ]

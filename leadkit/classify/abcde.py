@@ -77,6 +77,15 @@ class ClassifyResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def class_counts(counts: dict[str, int]) -> str:
+    """The clients per class of a result's ``counts``, as people read them: ``A 3, B 1, C 2, D 4, E 2``."""
+    return ", ".join(
+        f"{key.removeprefix('class_')} {value}"
+        for key, value in counts.items()
+        if key.startswith("class_")
+    )
+
+
 def classify_clients(
     clients: pl.DataFrame,
     sales: pl.DataFrame,
