@@ -87,14 +87,19 @@ class Pipeline:
     @property
     def steps(self) -> list[str]:
         """The steps that run, in order."""
-        wanted = {
-            "import": True,
-            "clean": self.clean,
-            "dedupe": self.dedupe is not None,
-            "quarantine": self.quarantine is not None,
-            "classify": self.classify is not None,
-        }
-        return [step for step in STEPS if wanted[step]]
+        return _steps(self.clean, self.dedupe, self.quarantine, self.classify)
+
+
+def _steps(clean: bool, dedupe: Any, quarantine: Any, classify: Any) -> list[str]:
+    """The steps that run, in order: import always, clean when on, the others when configured."""
+    wanted = {
+        "import": True,
+        "clean": clean,
+        "dedupe": dedupe is not None,
+        "quarantine": quarantine is not None,
+        "classify": classify is not None,
+    }
+    return [step for step in STEPS if wanted[step]]
 
 
 @dataclass
@@ -335,9 +340,7 @@ def load_pipeline(path: str | Path, *, today: dt.date | None = None) -> Pipeline
 
     outputs_raw = _mapping(top.get("outputs"), file, "outputs", set(OUTPUTS))
     outputs: dict[str, Path] = {}
-    steps = {"import", *(["clean"] if clean else []), *(["dedupe"] if dedupe is not None else [])}
-    steps |= {"quarantine"} if quarantine is not None else set()
-    steps |= {"classify"} if classify is not None else set()
+    steps = set(_steps(clean, dedupe, quarantine, classify))
     inputs_read = {Path(p).resolve() for p in inputs}
     for name, value in outputs_raw.items():
         target = Path(_path(value, base, file, f"outputs.{name}", must_exist=False))
