@@ -33,7 +33,7 @@ import polars as pl
 from leadkit import columns as C
 from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import assign_columns
-from leadkit.normalize.amounts import read_amounts
+from leadkit.normalize.amounts import kopecks, read_amounts
 from leadkit.normalize.companies import company_key
 from leadkit.settings import AbcdeRules, CompanyNames, Settings, resolve
 
@@ -258,11 +258,7 @@ def _potential(clients: pl.DataFrame, settings: Settings, name: str) -> pl.Serie
             row=int(bad.item(0, "_i")) + 2,
             column=C.POTENTIAL,
         )
-    return cells.select(_kopecks(pl.col("value")).fill_null(0)).to_series()
-
-
-def _kopecks(money: pl.Expr) -> pl.Expr:
-    return (money * 100).round().cast(pl.Int64)
+    return cells.select(kopecks(pl.col("value")).fill_null(0)).to_series()
 
 
 # --- joining sales to clients -----------------------------------------------------------------------
@@ -371,8 +367,8 @@ def _per_client(sales: pl.DataFrame, start: dt.date | None, end: dt.date | None)
 
     return (
         sales.with_columns(
-            _kopecks(pl.col(C.REVENUE).fill_null(0.0)).alias("_rev"),
-            _kopecks(pl.col(C.PROFIT)).alias("_prof"),
+            kopecks(pl.col(C.REVENUE).fill_null(0.0)).alias("_rev"),
+            kopecks(pl.col(C.PROFIT)).alias("_prof"),
         )
         .group_by("_client")
         .agg(

@@ -42,7 +42,7 @@ from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import HEADER_SEARCH_ROWS, TableKind, assign_columns, find_header
 from leadkit.io.inputs import WORKBOOK_SUFFIXES, InputFile, find_inputs
 from leadkit.io.sheets import cell_text, chosen_sheets, read_sheet_values
-from leadkit.normalize.amounts import document_dates, read_amounts, read_dates
+from leadkit.normalize.amounts import document_dates, kopecks, read_amounts, read_dates
 from leadkit.settings import SalesRules, Settings, resolve
 
 __all__ = ["SALES", "SALES_COLUMNS", "SalesResult", "empty_sales", "read_sales"]
@@ -505,13 +505,13 @@ def _check_subtotals(grouped: pl.DataFrame, grid: _Grid, warnings: list[Notice])
     used = (C.REVENUE, C.COST) if C.COST in grid.fields else (C.REVENUE, C.PROFIT)
     present = [name for name in used if name in grid.fields]
 
-    def kopecks(name: str) -> pl.Expr:
-        return (pl.col(name).fill_null(0.0) * 100).round().cast(pl.Int64)
+    def in_kopecks(name: str) -> pl.Expr:
+        return kopecks(pl.col(name).fill_null(0.0))
 
     sums = (
         grouped.filter(pl.col("_dated") & (pl.col("_group") > 0))
         .group_by("_group")
-        .agg(*[kopecks(name).sum().alias(f"_sum_{name}") for name in present])
+        .agg(*[in_kopecks(name).sum().alias(f"_sum_{name}") for name in present])
     )
     subtotals = grouped.filter(pl.col("_subtotal") & pl.col("_has_number")).join(
         sums, on="_group", how="left"
@@ -519,7 +519,8 @@ def _check_subtotals(grouped: pl.DataFrame, grid: _Grid, warnings: list[Notice])
     differs = subtotals.filter(
         pl.any_horizontal(
             [
-                pl.col(name).is_not_null() & (kopecks(name) != pl.col(f"_sum_{name}").fill_null(0))
+                pl.col(name).is_not_null()
+                & (in_kopecks(name) != pl.col(f"_sum_{name}").fill_null(0))
                 for name in present
             ]
         )

@@ -33,6 +33,11 @@ _VALID = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$"
 _SPACES = r"[\s'’`]"
 
 
+def kopecks(money: pl.Expr) -> pl.Expr:
+    """An amount in whole kopecks (cents), so that sums of many amounts add up exactly."""
+    return (money * 100).round().cast(pl.Int64)
+
+
 def _alternatives(words: tuple[str, ...]) -> str:
     """A regex group of ``words`` with their spaces removed, longest first."""
     folded = sorted({w.replace(" ", "") for w in words if w.strip()}, key=lambda w: (-len(w), w))
