@@ -68,7 +68,6 @@ class Grid:
     delimiter: str | None = None  # None for workbook sheets
     surplus: tuple[str, ...] = ()  # names given to cells that stood beyond the header (extra_N)
     where: str = ""  # the file as messages name it ("standard input" for -)
-    encoding: str | None = None  # what a text file was read as (None for workbook sheets)
 
 
 def import_leads(
@@ -98,6 +97,7 @@ def import_leads(
     frames: list[pl.DataFrame] = []
     waiting: list[int] = []
     imported = skipped = 0
+    first_skip: LeadkitError | None = None
     for index, item in enumerate(inputs):
         if on_file is not None:
             on_file(item, index, len(inputs))
@@ -115,12 +115,11 @@ def import_leads(
             if not skip_bad:
                 raise
             skipped += 1
+            first_skip = first_skip or exc
             warnings.append(Notice(f"{exc.message}; file skipped", exc.file, exc.row, exc.column))
     warnings.extend(unused_maps(maps, inputs))
     if not frames:
-        skips = [w for w in warnings if w.message.endswith("; file skipped")]
-        first = str(skips[0]).removesuffix("; file skipped") if skips else ""
-        why = f" (every file was skipped; the first: {first})" if skips else ""
+        why = f" (every file was skipped; the first: {first_skip})" if first_skip else ""
         raise LeadkitError(
             "no leads found in "
             + ", ".join("standard input" if p == "-" else p for p in paths)
@@ -274,7 +273,6 @@ def _grid(
         delimiter,
         tuple(named[len(headers) :]),
         where=where,
-        encoding=encoding,
     )
 
 
@@ -323,7 +321,15 @@ def _read_workbook(
         )
         headers = [c or "" for c in cells[header_index]] + [""] * (width - len(cells[header_index]))
         grids.append(
-            Grid(item.source, name, header_index + 1, headers, drop_empty_rows(frame), spec)
+            Grid(
+                item.source,
+                name,
+                header_index + 1,
+                headers,
+                drop_empty_rows(frame),
+                spec,
+                where=item.where,
+            )
         )
     if not grids:
         raise LeadkitError("no sheet has a recognisable company or phone column", file=item.source)
@@ -336,10 +342,10 @@ def _read_workbook(
 def to_leads(grid: Grid, settings: Settings, warnings: list[Notice] | None = None) -> pl.DataFrame:
     """A grid as lead rows: the import columns, the source's other columns, and the content for the lead id."""
     assigned = assign_columns(grid.headers, rule_sets(grid.headers, grid.spec, settings))
-    if C.COMPANY not in assigned and C.PHONE_RAW not in assigned:
-        raise LeadkitError("no company or phone column found", file=grid.where or grid.source)
+    if not LEADS.accepts(assigned):
+        raise LeadkitError(NO_HEADER, file=grid.where)
     if warnings is not None and C.COMPANY not in assigned:
-        where = (grid.where or grid.source) + (f" [{grid.sheet}]" if grid.sheet else "")
+        where = grid.where + (f" [{grid.sheet}]" if grid.sheet else "")
         warnings.append(
             Notice("no company column found, leads carry phones only (name it in a --map)", where)
         )
