@@ -43,6 +43,11 @@ class ConfigError(LeadkitError):
     """A YAML map, settings, vocabulary or pipeline file that does not validate."""
 
 
+class NoHeaderError(LeadkitError):
+    """No row among a file's first ones names the columns its kind of table needs: a wrong encoding
+    or a missing map, which the reader may still try to mend."""
+
+
 class StoreLockedError(LeadkitError):
     """The quarantine store is locked by another run (exit code 75)."""
 

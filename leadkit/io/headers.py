@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from leadkit import columns as C
 from leadkit.config import MULTI_VALUE_FIELDS, ColumnRules, SourceMap, fold_header
-from leadkit.errors import LeadkitError
+from leadkit.errors import LeadkitError, NoHeaderError
 from leadkit.settings import Settings
 
 #: How many rows from the top may hold titles before the header.
@@ -118,7 +118,7 @@ def find_header(
             best, best_score = index, score
     if best < 0:
         hint = "" if spec else "; name its columns in a --map file"
-        raise LeadkitError(f"no {kind.missing} column found in the first rows{hint}", file=where)
+        raise NoHeaderError(f"no {kind.missing} column found in the first rows{hint}", file=where)
     if spec is not None:
         check_map_columns(head[best], spec, where, best + 1)
     return best

@@ -18,7 +18,7 @@ import polars_hash as plh
 
 from leadkit import columns as C
 from leadkit.config import SourceMap
-from leadkit.errors import LeadkitError, Notice
+from leadkit.errors import LeadkitError, NoHeaderError, Notice
 from leadkit.io.headers import (
     HEADER_SEARCH_ROWS,
     LEADS,
@@ -227,7 +227,7 @@ def read_delimited(
     try:
         return _grid(text, used, source, where, spec, default, settings, kind)
     except LeadkitError as exc:
-        if given is not None or used != "cp1251" or not exc.message.startswith(NO_HEADER):
+        if given is not None or used != "cp1251" or not _leads_header_missing(exc, kind):
             raise
         for name in encoding_candidates(data, exclude=("cp1251",))[:_RETRIES]:
             try:
@@ -235,6 +235,11 @@ def read_delimited(
             except (LeadkitError, UnicodeDecodeError, LookupError):
                 continue
         raise
+
+
+def _leads_header_missing(exc: LeadkitError, kind: TableKind) -> bool:
+    """A lead file showed no header: the encoding may be wrong (sales files are not retried)."""
+    return isinstance(exc, NoHeaderError) and kind is LEADS
 
 
 def _grid(
@@ -252,7 +257,7 @@ def _grid(
     try:
         header_index = find_header(head, spec, where, None, settings, kind)
     except LeadkitError as exc:
-        if exc.message.startswith(NO_HEADER) and encoding not in _SURE_ENCODINGS:
+        if _leads_header_missing(exc, kind) and encoding not in _SURE_ENCODINGS:
             exc.message += (
                 f" (the text was read as {encoding}; if it looks wrong, name the encoding with "
                 "--encoding)"
