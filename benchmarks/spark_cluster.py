@@ -156,19 +156,6 @@ def standalone_cluster(workers: int = 2, cores: int = 1, memory: str = "2g") -> 
         stop()
 
 
-def ancestors(pid: int) -> list[int]:
-    """``pid``'s parent, grandparent, … (from /proc)."""
-    chain = []
-    while pid > 1:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            break
-        pid = int(fields[1])
-        chain.append(pid)
-    return chain
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["start", "stop", "status"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from leadkit.spark.session import checkpoint
+
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
@@ -19,18 +21,12 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 200
 
 
-def _checkpoint(frame: DataFrame) -> DataFrame:
-    from leadkit.spark.session import checkpoint
-
-    return checkpoint(frame)
-
-
 def connected_components(edges: DataFrame, a: str = "a", b: str = "b") -> DataFrame:
     """``node, component`` for every node of ``edges`` (integer columns ``a``, ``b``): the smallest
     node of its connected component. Nodes on no edge are not in the result."""
     from pyspark.sql import functions as F
 
-    current = _checkpoint(
+    current = checkpoint(
         edges.select(F.col(a).cast("long").alias("u"), F.col(b).cast("long").alias("v"))
         .where(F.col("u") != F.col("v"))
         .select(F.greatest("u", "v").alias("u"), F.least("u", "v").alias("v"))
@@ -39,7 +35,7 @@ def connected_components(edges: DataFrame, a: str = "a", b: str = "b") -> DataFr
     for _ in range(MAX_ROUNDS):
         if _is_stars(current):
             break
-        current = _checkpoint(_small_star(_large_star(current)))
+        current = checkpoint(_small_star(_large_star(current)))
     else:  # pragma: no cover
         raise RuntimeError("connected components did not converge")
     roots = current.select(F.col("v").alias("node"), F.col("v").alias("component")).distinct()

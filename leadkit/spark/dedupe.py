@@ -85,6 +85,7 @@ from leadkit.errors import LeadkitError, Notice, counted
 from leadkit.settings import Settings, resolve
 from leadkit.spark.arrow import Layout
 from leadkit.spark.components import connected_components
+from leadkit.spark.session import checkpoint
 from leadkit.spark.tables import ROW
 
 if TYPE_CHECKING:
@@ -180,19 +181,13 @@ class _Clock:
             self.on_step(step)
 
 
-def _checkpoint(frame: DataFrame) -> DataFrame:
-    from leadkit.spark.session import checkpoint
-
-    return checkpoint(frame)
-
-
 def with_index(frame: DataFrame, order: list[Column], name: str) -> DataFrame:
     """``frame`` with ``name``: each row's position (0, 1, …) in ``order``, computed without
     gathering the table in one partition: a range-partitioned sort, then each partition's offset."""
     from pyspark.sql import functions as F
 
     part, mono = "_lk_part", "_lk_mono"
-    tagged = _checkpoint(
+    tagged = checkpoint(
         frame.orderBy(*order)
         .withColumn(part, F.spark_partition_id())
         .withColumn(mono, F.monotonically_increasing_id())
@@ -359,7 +354,7 @@ def _candidate_pairs(
         blocks = blocks.unionByName(more)
     blocks = blocks.where(F.col("block").isNotNull()).dropDuplicates(["kind", "block", R])
     sizes = blocks.groupBy("kind", "block").agg(F.count(F.lit(1)).alias("n")).where("n > 1")
-    blocks = _checkpoint(blocks.join(sizes, ["kind", "block"]))
+    blocks = checkpoint(blocks.join(sizes, ["kind", "block"]))
     small = blocks.where(F.col("n") <= rules.block_cap).select("kind", "block", R)
     found = [
         small.alias("x")
@@ -381,7 +376,7 @@ def _candidate_pairs(
         .join(later, ["kind", "block", "_lk_pos"])
         .select("kind", "block", F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b"))
     )
-    pairs = _checkpoint(found[0].unionByName(found[1]))
+    pairs = checkpoint(found[0].unionByName(found[1]))
 
     def shared(kind: int, name: str) -> DataFrame:
         return pairs.where(F.col("kind") == kind).groupBy("a", "b").agg(F.min("block").alias(name))
@@ -492,7 +487,7 @@ def _frequencies(
     known = records.groupBy(FIRM).agg(
         F.max(F.coalesce(F.col(IDENTIFIED), F.lit(False)).cast("int")).alias("_lk_k")
     )
-    records = _checkpoint(
+    records = checkpoint(
         records.join(known, FIRM).withColumn(KNOWN, F.col("_lk_k") == 1).drop("_lk_k")
     )
     carriers = records.where(F.col(KNOWN))
@@ -542,7 +537,7 @@ def _name_word_counts(prep: DataFrame) -> tuple[int, DataFrame]:
     and per name its words (``compare.name_words``) with the names that carry each."""
     from pyspark.sql import functions as F
 
-    names = _checkpoint(prep.select(KEY).where(F.col(KEY).isNotNull()).distinct())
+    names = checkpoint(prep.select(KEY).where(F.col(KEY).isNotNull()).distinct())
     total = names.count()
     source = Layout({KEY: pl.String()})
     target = Layout({KEY: pl.String(), "word": pl.String()})
@@ -621,7 +616,7 @@ def _compare(
     rules = settings.dedupe
     # Each record's side once (its counts come from several aggregates), then the narrow pairs
     # take their numbers' counts before they take the two wide sides.
-    sides = _checkpoint(prep.select(R, *SIDE).join(per_record, R))
+    sides = checkpoint(prep.select(R, *SIDE).join(per_record, R))
 
     def side(prefix: str, end: str) -> DataFrame:
         return sides.select(
@@ -765,7 +760,7 @@ def _not_duplicate_ranks(
     ranked = given.join(
         ids.select(F.col(C.LEAD_ID).alias(NOT_A), F.col(R).alias("a")), NOT_A, "left"
     ).join(ids.select(F.col(C.LEAD_ID).alias(NOT_B), F.col(R).alias("b")), NOT_B, "left")
-    ranked = _checkpoint(ranked)
+    ranked = checkpoint(ranked)
     unknown = ranked.where(F.col("a").isNull() | F.col("b").isNull()).count()
     if unknown:
         warnings.append(
@@ -790,7 +785,7 @@ def _cluster(
     for every record some accepted pair touches; and the size of the largest component."""
     from pyspark.sql import functions as F
 
-    components = _checkpoint(connected_components(accepted))
+    components = checkpoint(connected_components(accepted))
     stats = (
         components.groupBy("component")
         .count()
@@ -976,7 +971,7 @@ def dedupe_spark(
         cleaned = clean_spark(leads, layout, region, settings=settings, count=False)
         leads, layout = cleaned.leads, cleaned.layout
     clock = _Clock(on_step)
-    leads = _checkpoint(leads)
+    leads = checkpoint(leads)
     _check_lead_ids(leads)
     records = leads.count()
     partitions = max(
@@ -995,7 +990,7 @@ def dedupe_spark(
             .with_columns(frame.get_column(ROW))
         )
 
-    rows = _checkpoint(_map(leads, layout, rows_layout, rows_of))
+    rows = checkpoint(_map(leads, layout, rows_layout, rows_of))
     clock.mark("input and matching fields")
     # 2. table-wide facts
     if statistics is None:
@@ -1013,21 +1008,21 @@ def dedupe_spark(
             has_identifier().alias(IDENTIFIED)
         )
 
-    prep = _checkpoint(
+    prep = checkpoint(
         _map(ranked.select(*ranked_layout.names), ranked_layout, prep_layout, prepared)
     )
     clock.mark("ranks")
     # 4. candidate pairs
     keys_layout = Layout.of(block_keys(prep_layout.empty()))
-    keys = _checkpoint(_map(prep, prep_layout, keys_layout, block_keys))
-    pairs = _checkpoint(_candidate_pairs(keys, threshold, settings, partitions))
+    keys = checkpoint(_map(prep, prep_layout, keys_layout, block_keys))
+    pairs = checkpoint(_candidate_pairs(keys, threshold, settings, partitions))
     candidates = pairs.count()
     clock.mark("candidate pairs")
     # 5. frequencies
     per_record, phone_names, tail_names, counts = _frequencies(prep, pairs, prep_layout, settings)
     clock.mark("frequencies")
     # 6. comparison
-    accepted = _checkpoint(
+    accepted = checkpoint(
         _compare(
             pairs,
             per_record,
@@ -1070,7 +1065,7 @@ def dedupe_spark(
         F.count(F.lit(1)).cast("string").alias(C.CLUSTER_SIZE),
         F.max(F.col("_lk_weak").cast("int")).alias("_lk_review"),
     )
-    with_sizes = _checkpoint(joined.join(sizes, C.CLUSTER_ID))
+    with_sizes = checkpoint(joined.join(sizes, C.CLUSTER_ID))
     order_sample = pl.DataFrame(
         schema={
             **{n: source.schema[n] for n in base_names if n != ROW},
@@ -1091,7 +1086,7 @@ def dedupe_spark(
     merged, merged_layout = _merge(
         merge_input, merge_input_layout, settings, partitions, carried_ids
     )
-    merged = _checkpoint(merged)
+    merged = checkpoint(merged)
     companies = merged.count()
     review_records = review.count()
     clock.mark("merge")
