@@ -351,6 +351,19 @@ def test_a_name_matches_a_client_without_inn_but_not_one_with_another() -> None:
     assert result.unmatched.item(0, "reason") == "the client with this id or name has another INN"
 
 
+def test_an_inn_two_clients_share_lets_the_name_decide() -> None:
+    """A holding's companies under one INN (or an INN typed into two rows): the sale's name picks
+    the client, as it would without the INN."""
+    table = clients(
+        ("ООО Ромашка", "7707083893", "Опт", ""),
+        ("ООО Василёк", "7707083893", "Опт", ""),
+    )
+    rows = sales(sale("Ромашка", 5, inn="7707083893"), sale("Кто-то", 7, inn="7707083893"))
+    result = classify_clients(table, rows)
+    assert by_company(result, C.PROFIT) == {"ООО Ромашка": 5.0, "ООО Василёк": 0.0}
+    assert result.unmatched.item(0, "reason") == "several clients have this INN"
+
+
 def test_clients_without_company_key_get_one_from_the_name() -> None:
     table = clients(("Общество с ограниченной ответственностью «Ёлка»", None, "Опт", ""))
     result = classify_clients(table, sales(sale('ООО "Елка"', 9)))

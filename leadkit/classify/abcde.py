@@ -329,10 +329,12 @@ def _match_sales(
     rows = sales.with_columns(
         _inn_key(pl.col(C.INN)).alias("_inn"), _id_key(pl.col(C.CLIENT_ID)).alias("_id")
     )
-    # Names are keyed only where the INN does not already find a client (the costly part at scale).
-    known_inns = clients.get_column("_inn").drop_nulls().unique()
+    # Names are keyed only where the INN does not already find one client (the costly part at
+    # scale); an INN several clients share leaves the choice to the name.
+    inns = clients.get_column("_inn").drop_nulls().value_counts()
+    sole_inns = inns.filter(pl.col("count") == 1).get_column("_inn")
     names = rows.select(
-        pl.when(pl.col("_inn").is_in(known_inns.implode()).fill_null(False))
+        pl.when(pl.col("_inn").is_in(sole_inns.implode()).fill_null(False))
         .then(None)
         .otherwise(pl.col(C.CLIENT))
     ).to_series()
