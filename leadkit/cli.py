@@ -1162,7 +1162,7 @@ def classify_command(
     if clients == "-" and "-" in sales:
         raise LeadkitError("only one of CLIENTS and --sales can be '-' (standard input)")
     outputs = {"-o": output, "--summary": summary, "--unmatched": unmatched}
-    _check_paths([clients, *sales, previous], outputs)
+    _check_paths([clients, *sales, previous, *(maps or []), config], outputs, folders=sales)
     settings = default_settings() if config is None else load_settings(config, section="abcde")
     source_maps = load_maps(maps or [], aliases=CLASSIFY_MAP_ALIASES)
     sales_read = read_sales(sales, source_maps, settings=settings)

@@ -153,6 +153,12 @@ def test_a_sales_map_names_the_columns(tmp_path: Path) -> None:
     assert code == 0, err
     table = pl.read_csv(io.StringIO(out), infer_schema=False)
     assert dict(table.select(C.COMPANY, C.PROFIT).iter_rows())["Флора"] == "400.0"
+    earlier = write(tmp_path / "abcde.csv", "company;abcde\nФлора;A\n")
+    code, _, err = run(
+        "classify", CRM, "--sales", str(tmp_path), "--map", str(mapping), "-o", str(earlier)
+    )
+    assert code == 1 and "would overwrite" in err, err  # a file the sales folder holds is read
+    assert earlier.read_text(encoding="utf-8") == "company;abcde\nФлора;A\n"
     bad = write(tmp_path / "bad.yaml", "sources:\n  - match: '*.csv'\n    columns: {margin: GP}\n")
     code, _, err = run("classify", CRM, "--sales", str(sales), "--map", str(bad))
     assert code == 1 and "unknown field 'margin'" in err
