@@ -35,6 +35,7 @@ from leadkit.errors import LeadkitError, Notice
 from leadkit.io.headers import assign_columns
 from leadkit.normalize.amounts import kopecks, read_amounts
 from leadkit.normalize.companies import company_key
+from leadkit.normalize.contacts import map_distinct
 from leadkit.settings import AbcdeRules, CompanyNames, Settings, resolve
 
 __all__ = [
@@ -166,15 +167,7 @@ def _id_key(text: pl.Expr) -> pl.Expr:
 
 def _name_keys(names: pl.Series, companies: CompanyNames) -> pl.Series:
     """The company key of each name, computed once per distinct name."""
-    distinct = names.drop_nulls().unique()
-    lookup = pl.DataFrame(
-        {"_name": distinct, "_k": [company_key(v, companies) for v in distinct.to_list()]},
-        schema={"_name": pl.String, "_k": pl.String},
-    )
-    joined = (
-        names.rename("_name").to_frame().join(lookup, on="_name", how="left", maintain_order="left")
-    )
-    return joined.get_column("_k")
+    return map_distinct(names, lambda name: company_key(name, companies))
 
 
 def _client_id_column(frame: pl.DataFrame, settings: Settings) -> str | None:

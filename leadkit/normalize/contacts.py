@@ -41,7 +41,7 @@ _TRIM = " ,;.-–—"
 _POSTCODE = re.compile(r"^\d{6}\b\s*")
 
 
-def _unique_map(values: pl.Series, func: Callable[[str], str | None]) -> pl.Series:
+def map_distinct(values: pl.Series, func: Callable[[str], str | None]) -> pl.Series:
     """Apply a per-value Python function to the distinct non-null values only, then map back."""
     values = values.cast(pl.String)
     distinct = values.drop_nulls().unique().to_list()
@@ -184,7 +184,7 @@ def website_domain(website: pl.Series, rules: ContactRules | None = None) -> pl.
     """The site's domain, lower case, without ``www.``: ``http://www.Romashka.ru/contacts`` →
     ``romashka.ru``. Social networks, messengers, maps and directories give null."""
     skip = (rules or default_settings().contacts).non_company_sites
-    return _unique_map(website, lambda value: _website_domain_one(value, skip)).rename("domain")
+    return map_distinct(website, lambda value: _website_domain_one(value, skip)).rename("domain")
 
 
 def lead_domain(
@@ -373,19 +373,19 @@ def city_from_address(address: pl.Series, cities: CityNames | None = None) -> pl
     """The city named in each address where it is clear (``420111, г. Казань, ул. Баумана, 1`` →
     ``Казань``), else null."""
     words = _city_words(cities or default_settings().cities)
-    return _unique_map(address, lambda a: _city_from_address_one(a, words)).rename("city")
+    return map_distinct(address, lambda a: _city_from_address_one(a, words)).rename("city")
 
 
 def found_cities(city: pl.Series, address: pl.Series, cities: CityNames | None = None) -> pl.Series:
     """Each row's city from its own cells only: the city cell cleaned (``г. МОСКВА`` → ``Москва``,
     ``Мск`` → ``Москва``), else the city its address names clearly (after ``г.`` and the like)."""
     words = _city_words(cities or default_settings().cities)
-    cleaned = _unique_map(city, lambda c: _clean_city_one(c, words))
+    cleaned = map_distinct(city, lambda c: _clean_city_one(c, words))
     # Only the addresses of rows still without a city are read.
     needed = pl.select(
         pl.when(cleaned.is_null()).then(address.cast(pl.String)).otherwise(None)
     ).to_series()
-    from_address = _unique_map(needed, lambda a: _city_from_address_one(a, words))
+    from_address = map_distinct(needed, lambda a: _city_from_address_one(a, words))
     return pl.select(pl.coalesce(cleaned, from_address)).to_series().rename(city.name)
 
 
