@@ -39,7 +39,7 @@ import polars as pl
 from leadkit import columns as C
 from leadkit.config import SALES_FIELD_ALIASES, ColumnRules, SourceMap, fold_header
 from leadkit.errors import LeadkitError, Notice
-from leadkit.io.headers import HEADER_SEARCH_ROWS, TableKind, assign_columns, find_header
+from leadkit.io.headers import TableKind, assign_columns
 from leadkit.io.inputs import WORKBOOK_SUFFIXES, InputFile, find_inputs
 from leadkit.io.sheets import cell_text, chosen_sheets, read_sheet_values
 from leadkit.normalize.amounts import document_dates, kopecks, read_amounts, read_dates
@@ -190,6 +190,8 @@ def _text_grid(
 def _workbook_grids(
     item: InputFile, spec: SourceMap | None, settings: Settings, warnings: list[Notice]
 ) -> list[_Grid]:
+    from leadkit.io.importer import sheet_table
+
     assert item.path is not None
     names = chosen_sheets(str(item.path), item.source, spec.sheet if spec is not None else None)
     grids: list[_Grid] = []
@@ -197,50 +199,34 @@ def _workbook_grids(
         texts = [[cell_text(v) for v in row] for row in values]
         if not any(any(c for c in row) for row in texts):
             continue
-        head = [[c or "" for c in row] for row in texts[:HEADER_SEARCH_ROWS]]
-        try:
-            header_index = find_header(head, spec, item.source, name, settings, SALES)
-        except LeadkitError:
-            if spec is not None and spec.sheet is not None:
-                raise
-            warnings.append(
-                Notice(
-                    "no client and amount header found, sheet skipped", f"{item.source} [{name}]"
-                )
-            )
+        table = sheet_table(
+            texts, spec, item.source, name, settings, SALES, warnings, "no client and amount"
+        )
+        if table is None:
             continue
-        width = max(len(row) for row in texts)
-        headers = [c or "" for c in texts[header_index]]
-        headers += [""] * (width - len(headers))
+        _, headers, frame = table
         fields = _fields(headers, spec, settings)
-        first = header_index + 1
-        body, body_values = texts[first:], values[first:]
+        # The cells' own values (numbers, dates) of the rows kept, by their place in the sheet.
+        kept = [values[row - 1] for row in frame.get_column("_row").to_list()]
 
-        def cells(i: int, rows: list[list[Any]]) -> list[Any]:
-            return [row[i] if i < len(row) else None for row in rows]
+        def cells(i: int, kept: list[list[Any]] = kept) -> list[Any]:
+            return [row[i] if i < len(row) else None for row in kept]
 
-        columns: dict[str, pl.Series] = {
-            f"c{i}": pl.Series(f"c{i}", cells(i, body), dtype=pl.String) for i in range(width)
-        }
+        typed: list[pl.Series] = []
         for name_ in _AMOUNTS:
             if name_ in fields:
                 i = fields[name_]
                 numbers = [
                     float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
-                    for v in cells(i, body_values)
+                    for v in cells(i)
                 ]
-                columns[f"n{i}"] = pl.Series(f"n{i}", numbers, dtype=pl.Float64)
+                typed.append(pl.Series(f"n{i}", numbers, dtype=pl.Float64))
         if C.DATE in fields:
             i = fields[C.DATE]
-            dates = [v if hasattr(v, "year") else None for v in cells(i, body_values)]
-            columns[f"d{i}"] = pl.Series(f"d{i}", dates, dtype=pl.Datetime).dt.date()
-        columns["_row"] = pl.Series("_row", range(first + 1, first + 1 + len(body)), pl.Int64)
-        frame = pl.DataFrame(list(columns.values()))
-        text_cells = [f"c{i}" for i in range(width)]
-        if text_cells:
-            frame = frame.filter(
-                pl.any_horizontal(pl.col(text_cells).str.strip_chars().str.len_chars() > 0)
-            )
+            dates = [v if hasattr(v, "year") else None for v in cells(i)]
+            typed.append(pl.Series(f"d{i}", dates, dtype=pl.Datetime).dt.date())
+        if typed:
+            frame = frame.select(pl.exclude("_row"), *typed, pl.col("_row"))
         grids.append(_Grid(item.source, name, headers, frame, fields))
     if not grids:
         raise LeadkitError(

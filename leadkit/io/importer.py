@@ -304,34 +304,19 @@ def _read_workbook(
         if not any(any(c for c in row) for row in cells):
             warnings.append(Notice("empty sheet skipped", file=where))
             continue
-        head = [[c or "" for c in row] for row in cells[:HEADER_SEARCH_ROWS]]
-        try:
-            header_index = find_header(head, spec, item.source, name, settings)
-        except LeadkitError:
-            if spec is not None and spec.sheet is not None:
-                raise
-            warnings.append(Notice("no company or phone header found, sheet skipped", file=where))
-            continue
-        width = max(len(row) for row in cells)
-        data = cells[header_index + 1 :]
-        frame = pl.DataFrame(
-            {
-                **{
-                    f"c{i}": [row[i] if i < len(row) else None for row in data]
-                    for i in range(width)
-                },
-                "_row": list(range(header_index + 2, header_index + 2 + len(data))),
-            },
-            schema={**{f"c{i}": pl.String for i in range(width)}, "_row": pl.Int64},
+        table = sheet_table(
+            cells, spec, item.source, name, settings, LEADS, warnings, "no company or phone"
         )
-        headers = [c or "" for c in cells[header_index]] + [""] * (width - len(cells[header_index]))
+        if table is None:
+            continue
+        header_index, headers, frame = table
         grids.append(
             Grid(
                 item.source,
                 name,
                 header_index + 1,
                 headers,
-                drop_empty_rows(frame),
+                frame,
                 spec,
                 where=item.where,
             )
@@ -339,6 +324,41 @@ def _read_workbook(
     if not grids:
         raise LeadkitError("no sheet has a recognisable company or phone column", file=item.source)
     return grids
+
+
+def sheet_table(
+    cells: list[list[str | None]],
+    spec: SourceMap | None,
+    source: str,
+    sheet: str,
+    settings: Settings,
+    kind: TableKind,
+    warnings: list[Notice],
+    needs: str,
+) -> tuple[int, list[str], pl.DataFrame] | None:
+    """A sheet's header row (0-based), its headers (as wide as its widest row) and its data rows as
+    ``c0..cN`` and ``_row`` (the spreadsheet's row), empty rows left out. A sheet where no row
+    names the columns ``kind`` needs is skipped with a warning (``needs``: what it lacks), unless
+    a map names that sheet: then it is an error."""
+    head = [[c or "" for c in row] for row in cells[:HEADER_SEARCH_ROWS]]
+    try:
+        header_index = find_header(head, spec, source, sheet, settings, kind)
+    except LeadkitError:
+        if spec is not None and spec.sheet is not None:
+            raise
+        warnings.append(Notice(f"{needs} header found, sheet skipped", file=f"{source} [{sheet}]"))
+        return None
+    width = max(len(row) for row in cells)
+    data = cells[header_index + 1 :]
+    frame = pl.DataFrame(
+        {
+            **{f"c{i}": [row[i] if i < len(row) else None for row in data] for i in range(width)},
+            "_row": list(range(header_index + 2, header_index + 2 + len(data))),
+        },
+        schema={**{f"c{i}": pl.String for i in range(width)}, "_row": pl.Int64},
+    )
+    headers = [c or "" for c in cells[header_index]] + [""] * (width - len(cells[header_index]))
+    return header_index, headers, drop_empty_rows(frame)
 
 
 # --- grids to leads ---------------------------------------------------------------------------------
