@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -175,13 +174,7 @@ def _text_grid(
 ) -> _Grid:
     from leadkit.io.importer import read_delimited
 
-    if item.path is None:
-        data = (stdin or sys.stdin.buffer).read()
-    else:
-        try:
-            data = item.path.read_bytes()
-        except OSError as exc:
-            raise LeadkitError(f"cannot read: {exc.strerror}", file=item.source) from exc
+    data = item.read_bytes(stdin)
     default = "\t" if item.suffix == ".tsv" else None
     grid = read_delimited(data, item.source, spec, default, settings, SALES)
     return _Grid(item.source, "", grid.headers, grid.rows, _fields(grid.headers, spec, settings))

@@ -8,7 +8,6 @@ gets a ``lead_id`` that is the same on every run of the same files.
 from __future__ import annotations
 
 import io
-import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -165,13 +164,7 @@ def read_grids(
     spec = next((m for m in maps if m.applies_to(item.source)), None)
     if item.suffix in WORKBOOK_SUFFIXES:
         return _read_workbook(item, spec, warnings, settings)
-    if item.path is None:
-        data = (stdin or sys.stdin.buffer).read()
-    else:
-        try:
-            data = item.path.read_bytes()
-        except OSError as exc:
-            raise LeadkitError(f"cannot read: {exc.strerror}", file=item.source) from exc
+    data = item.read_bytes(stdin)
     default = "\t" if item.suffix == ".tsv" else None
     grid = read_delimited(
         data, item.source, spec, default, settings, where=item.where, encoding=encoding

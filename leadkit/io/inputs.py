@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,16 @@ class InputFile:
     def suffix(self) -> str:
         """The lower-case extension (``.csv`` for standard input)."""
         return ".csv" if self.path is None else self.path.suffix.lower()
+
+    def read_bytes(self, stdin: io.BufferedIOBase | None = None) -> bytes:
+        """The file's bytes (standard input's, or ``stdin``'s, for ``-``); an unreadable file is a
+        :class:`LeadkitError` naming it."""
+        if self.path is None:
+            return (stdin or sys.stdin.buffer).read()
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise LeadkitError(f"cannot read: {exc.strerror}", file=self.source) from exc
 
 
 def find_inputs(paths: Sequence[str]) -> tuple[list[InputFile], list[Notice]]:

@@ -238,11 +238,7 @@ def _read_file(item: InputFile, index: int, dial: DialStatuses) -> pl.DataFrame:
         return _read_workbook(item, index, dial)
     if item.path is None:
         raise LeadkitError("dial results cannot be read from standard input", file="-")
-    try:
-        data = item.path.read_bytes()
-    except OSError as exc:
-        raise LeadkitError(f"cannot read: {exc.strerror}", file=item.source) from exc
-    text = decode(data, item.source)
+    text = decode(item.read_bytes(), item.source)
     if not text.strip():
         raise LeadkitError("the file is empty", file=item.source)
     delimiter = sniff_delimiter(text, "\t" if item.suffix == ".tsv" else None)
