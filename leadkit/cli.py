@@ -24,7 +24,6 @@ import functools
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,20 +250,12 @@ def _raise_interrupted(signum: int, _frame: Any) -> None:
 @contextlib.contextmanager
 def _stop_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP stop a run as Ctrl-C does (temporary files removed, one line said)."""
-    if threading.current_thread() is not threading.main_thread():
+    from leadkit.io.commit import STOP_SIGNALS, signal_handlers
+
+    # SIG_IGN stays ignored (nohup); Ctrl-C is Python's own KeyboardInterrupt.
+    stops = [number for number in STOP_SIGNALS if number != signal.SIGINT]
+    with signal_handlers(stops, _raise_interrupted, leave=(signal.SIG_IGN,)):
         yield
-        return
-    previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        # SIG_IGN stays ignored (nohup); a handler installed outside Python is left alone.
-        if number is not None and signal.getsignal(number) not in (None, signal.SIG_IGN):
-            previous[number] = signal.signal(number, _raise_interrupted)
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def _command(func: F) -> F:

@@ -32,9 +32,9 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from leadkit.errors import LeadkitError
 
@@ -67,26 +67,41 @@ STOP_SIGNALS = tuple(
 
 
 @contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold back SIGINT, SIGTERM and SIGHUP for the block: one that arrives meanwhile is noted, and
-    delivered again (to whatever handled it before) when the block ends. Python runs signal handlers
-    in the main thread only, so this is done there; elsewhere the block runs as it is."""
+def signal_handlers(
+    numbers: Iterable[int], handler: Callable[[int, Any], None], *, leave: tuple[Any, ...] = ()
+) -> Iterator[None]:
+    """Handle the signals ``numbers`` with ``handler`` for the block, then put back what handled
+    them before. A signal handled outside Python (``getsignal`` gives None), which could not be put
+    back, or handled as one of ``leave`` is left as it is. Python runs signal handlers in the main
+    thread only, so this is done there; elsewhere the block runs as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    previous = {
+        number: signal.signal(number, handler)
+        for number in numbers
+        if signal.getsignal(number) not in (None, *leave)
+    }
+    try:
+        yield
+    finally:
+        for number, earlier in previous.items():
+            signal.signal(number, earlier)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back SIGINT, SIGTERM and SIGHUP for the block: one that arrives meanwhile is noted, and
+    delivered again (to whatever handled it before) when the block ends."""
     arrived: list[int] = []
 
     def note(signum: int, _frame: object) -> None:
         arrived.append(signum)
 
-    # A handler installed outside Python (getsignal gives None) could not be put back: left alone.
-    held = [n for n in STOP_SIGNALS if signal.getsignal(n) is not None]
-    previous = {number: signal.signal(number, note) for number in held}
     try:
-        yield
+        with signal_handlers(STOP_SIGNALS, note):
+            yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
         if arrived:
             signal.raise_signal(arrived[0])
 
