@@ -259,7 +259,7 @@ def two_gis_desktop() -> None:
             "пр. Абая, 15",
         ],
     ]
-    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    text = _semicolon_text(rows)
     (HERE / "2gis_desktop_kazan.csv").write_bytes(text.encode("cp1251"))
 
 
@@ -494,6 +494,14 @@ def _quote(cell: str, separator: str = ",") -> str:
     return cell
 
 
+def _semicolon_text(rows: list[list[str]], width: int = 0) -> str:
+    """Rows as a ``;``-separated text with CRLF line ends (how 1C and Russian Excel save CSV), each
+    row filled to ``width`` cells."""
+    return "".join(
+        ";".join(_quote(c, ";") for c in row + [""] * (width - len(row))) + "\r\n" for row in rows
+    )
+
+
 def asterisk_master() -> None:
     """The office autodialer's Asterisk Master.csv: no header, 18 columns (with uniqueid and userfield,
     where the dialplan stores ${HANGUPCAUSE}); dst as the dialer dials (8 + ten digits)."""
@@ -557,7 +565,7 @@ def cloud_pbx_calls() -> None:
         ["26.11.2026 12:22", "8 (812) 333-22-11", "Отвечен", "61", "Игорь"],
         ["26.11.2026 12:25", "8 (812) 600-70-80", "Абонент временно заблокирован", "0", "Игорь"],
     ]
-    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    text = _semicolon_text(rows)
     CALLS.mkdir(exist_ok=True)
     (CALLS / "pbx_calls_2026-11.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
 
@@ -574,7 +582,7 @@ def cloud_pbx_recheck() -> None:
         ["31.05.2027 10:08", "8 (843) 555-66-77", "Отвечен", "95", "Ольга"],
         ["31.05.2027 10:10", "8 (701) 123-45-67", "Отвечен", "30", "Айгуль"],
     ]
-    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    text = _semicolon_text(rows)
     RECHECK.mkdir(exist_ok=True)
     (RECHECK / "pbx_report_2027-05.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
 
@@ -609,7 +617,7 @@ def crm_clients() -> None:
         ["11", "Автосервис на Ленина", "", "000111", "Розница", "150 000", "Ким"],
         ["12", "Бухгалтерия Плюс", "", "000112", "Розница", "-", "Ким"],
     ]
-    text = "\r\n".join(";".join(_quote(c, ";") for c in row) for row in rows) + "\r\n"
+    text = _semicolon_text(rows)
     CRM.mkdir(exist_ok=True)
     (CRM / "clients.csv").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
 
@@ -907,11 +915,9 @@ def sales_1c() -> None:
         for day, document, q, r, c in documents:
             lines.append(["", "", day, document, *amounts(q, r, c)])
     lines.append(["Итого", "", "", "", *amounts(int(totals[0]), totals[1], totals[2])])
-    text = "\r\n".join(
-        ";".join(_quote(c, ";") for c in row + [""] * (width - len(row))) for row in lines
-    )
     SALES.mkdir(exist_ok=True)
-    (SALES / "1c_valovaya_pribyl_2025-2026.csv").write_bytes((text + "\r\n").encode("cp1251"))
+    text = _semicolon_text(lines, width)
+    (SALES / "1c_valovaya_pribyl_2025-2026.csv").write_bytes(text.encode("cp1251"))
 
 
 def shop_orders() -> None:
